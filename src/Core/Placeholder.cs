@@ -1,0 +1,1 @@
+namespace MoSiC.Stream.Core;
