@@ -1,1 +1,3 @@
-return 0;
+using MoSiC.Stream.Runner.Cli;
+
+return await MosicCli.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,42 @@
+namespace MoSiC.Stream.Core.Options;
+
+/// <summary>Collects validation errors, each naming the field path (<c>decode.fps</c>) and the bad value.</summary>
+public sealed class OptionErrors
+{
+    private readonly List<string> _errors = [];
+
+    /// <summary>The errors found so far, in the order they were found.</summary>
+    public IReadOnlyList<string> Errors => _errors;
+
+    /// <summary>Records <paramref name="message"/> against <paramref name="path"/> unless <paramref name="ok"/>.</summary>
+    public void Require(bool ok, string path, string message)
+    {
+        if (!ok) _errors.Add($"{path} {message}");
+    }
+
+    /// <summary>Records an error against <paramref name="path"/>.</summary>
+    public void Add(string path, string message) => _errors.Add($"{path} {message}");
+
+    /// <summary>Throws <see cref="OptionsException"/> listing every error, if there is any.</summary>
+    public void ThrowIfAny(string source)
+    {
+        if (_errors.Count > 0) throw new OptionsException(source, _errors);
+    }
+
+    /// <summary>Joins a parent path and a member name.</summary>
+    public static string Join(string parent, string member) => parent.Length == 0 ? member : $"{parent}.{member}";
+
+    internal static string Show(double value) => value.ToString("G", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>A pipeline file (or other options source) that is malformed or contradictory; nothing has run yet.</summary>
+public sealed class OptionsException(string source, IReadOnlyList<string> errors)
+    : Exception($"{source}: {errors.Count} error(s) in the pipeline options:{Environment.NewLine}  - "
+                + string.Join($"{Environment.NewLine}  - ", errors))
+{
+    /// <summary>Where the options came from (a file path, or "embedded sample.json").</summary>
+    public string Origin { get; } = source;
+
+    /// <summary>Every error, each naming the field path and the bad value.</summary>
+    public IReadOnlyList<string> Errors { get; } = errors;
+}

@@ -1,0 +1,156 @@
+using System.ComponentModel;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace MoSiC.Stream.Core.Options;
+
+/// <summary>
+/// Reads pipeline files into <see cref="PipelineOptions"/>: camelCase fields, comments and trailing commas allowed,
+/// unknown fields rejected, every error naming the field path and the bad value. Also exports the JSON schema.
+/// </summary>
+public static class PipelineJson
+{
+    /// <summary>The serializer settings pipeline files are bound with.</summary>
+    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        NumberHandling = JsonNumberHandling.Strict,
+        WriteIndented = true,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+    };
+
+    /// <summary>Reads and validates a pipeline file.</summary>
+    public static PipelineOptions Load(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OptionsException(path, [$"cannot be read: {ex.Message}"]);
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Binds and validates pipeline JSON; <paramref name="source"/> names it in errors.</summary>
+    public static PipelineOptions Parse(string json, string source)
+    {
+        JsonNode? root;
+        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        catch (JsonException ex)
+        {
+            throw new OptionsException(source, [$"is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {FirstSentence(ex.Message)}"]);
+        }
+        if (root is not JsonObject)
+            throw new OptionsException(source, [$"must hold a JSON object at the top level, got {root?.GetValueKind().ToString().ToLowerInvariant() ?? "null"}"]);
+
+        PipelineOptions? options;
+        try { options = root.Deserialize<PipelineOptions>(SerializerOptions); }
+        catch (JsonException ex)
+        {
+            throw new OptionsException(source, [Describe(ex, root)]);
+        }
+        options!.Validate(source);
+        return options;
+    }
+
+    /// <summary>The JSON schema of pipeline files, with every field's description and default.</summary>
+    public static string ExportSchema()
+    {
+        var exporter = new JsonSchemaExporterOptions
+        {
+            TreatNullObliviousAsNonNullable = true,
+            TransformSchemaNode = static (context, node) =>
+            {
+                if (node is not JsonObject obj) return node;
+                var description = (context.PropertyInfo?.AttributeProvider as MemberInfo)?.GetCustomAttribute<DescriptionAttribute>()?.Description;
+                if (description is not null) obj.Insert(0, "description", description);
+                if (context.PropertyInfo is null && context.TypeInfo.Type == typeof(PipelineOptions))
+                {
+                    obj.Insert(0, "$schema", "https://json-schema.org/draft/2020-12/schema");
+                    obj.Insert(1, "title", "MoSiC.Stream pipeline");
+                }
+                return obj;
+            },
+        };
+        var schema = SerializerOptions.GetJsonSchemaAsNode(typeof(PipelineOptions), exporter);
+        AddDefaults(schema, JsonSerializer.SerializeToNode(new PipelineOptions(), SerializerOptions));
+        return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+
+    private static void AddDefaults(JsonNode schema, JsonNode? defaults)
+    {
+        if (schema["properties"] is not JsonObject properties || defaults is not JsonObject values) return;
+        foreach (var (name, property) in properties)
+        {
+            if (property is null || !values.TryGetPropertyValue(name, out var value)) continue;
+            if (value is JsonObject) AddDefaults(property, value);
+            else if (value is not null && property is JsonObject p) p["default"] = value.DeepClone();
+        }
+    }
+
+    // Turns System.Text.Json's type-centred message into one that names the field and the value the user wrote.
+    private static string Describe(JsonException ex, JsonNode root)
+    {
+        var path = (ex.Path ?? "$").TrimStart('$').TrimStart('.');
+        if (ex.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            var name = ex.Message.Split('\'') is { Length: > 2 } parts ? parts[1] : "?";
+            var field = path.Length == 0 ? name : path.EndsWith(name, StringComparison.Ordinal) ? path : $"{path}.{name}";
+            var parent = field.Contains('.') ? field[..field.LastIndexOf('.')] : "";
+            return $"{Display(field)} is not a known field{AllowedFields(parent)}";
+        }
+        var bad = Lookup(root, path);
+        var shown = bad is null ? "null" : bad.ToJsonString();
+        var expected = ex.Message.Contains("could not be converted to", StringComparison.Ordinal)
+            ? $"has the wrong type: {FirstSentence(ex.Message[(ex.Message.IndexOf("could not be converted to", StringComparison.Ordinal) + 26)..]).TrimEnd('.')} expected"
+            : FirstSentence(ex.Message);
+        return $"{Display(path)} {expected}, got {shown}";
+    }
+
+    private static string Display(string path) => path.Length == 0 ? "(top level)" : path;
+
+    private static string AllowedFields(string parentPath)
+    {
+        Type type = typeof(PipelineOptions);
+        foreach (var segment in parentPath.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var property = SerializerOptions.GetTypeInfo(type).Properties.FirstOrDefault(p => p.Name == segment);
+            if (property is null) return "";
+            type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        }
+        var names = SerializerOptions.GetTypeInfo(type).Properties.Select(p => p.Name).Where(n => n != "$schema");
+        return $" (allowed: {string.Join(", ", names)})";
+    }
+
+    private static JsonNode? Lookup(JsonNode root, string path)
+    {
+        JsonNode? node = root;
+        foreach (var segment in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = segment;
+            var index = -1;
+            var bracket = segment.IndexOf('[');
+            if (bracket >= 0)
+            {
+                name = segment[..bracket];
+                _ = int.TryParse(segment[(bracket + 1)..].TrimEnd(']'), out index);
+            }
+            if (name.Length > 0) node = node is JsonObject o && o.TryGetPropertyValue(name, out var child) ? child : null;
+            if (index >= 0) node = node is JsonArray a && index < a.Count ? a[index] : null;
+        }
+        return node;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
+    }
+}

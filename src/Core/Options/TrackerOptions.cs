@@ -1,0 +1,31 @@
+using System.ComponentModel;
+
+namespace MoSiC.Stream.Core.Options;
+
+/// <summary>The point tracker and its query grid.</summary>
+public sealed record TrackerOptions
+{
+    internal static readonly string[] Names = ["lk", "cotracker3-offline", "cotracker3-online"];
+
+    [Description("Tracker: lk (pyramidal Lucas-Kanade, CPU, no weights), cotracker3-offline, cotracker3-online.")]
+    public string Name { get; init; } = "lk";
+
+    [Description("Query grid: grid × grid points on frame 0 (MoSiC: 16; a denser cache grid such as 32 lets training pick points after cropping).")]
+    public int Grid { get; init; } = 16;
+
+    [Description("Clips per tracker batch.")]
+    public int BatchSize { get; init; } = 4;
+
+    [Description("Weights file for learned trackers (CoTracker3 scaled_offline.pth / scaled_online.pth).")]
+    public string? Weights { get; init; }
+
+    internal void Validate(OptionErrors e, string path)
+    {
+        e.Require(Array.IndexOf(Names, Name) >= 0, OptionErrors.Join(path, "name"), $"must be one of {string.Join(", ", Names)}, got \"{Name}\"");
+        e.Require(Grid is >= 1 and <= 256, OptionErrors.Join(path, "grid"), $"must be in 1..256, got {Grid}");
+        e.Require(BatchSize is >= 1 and <= 1024, OptionErrors.Join(path, "batchSize"), $"must be in 1..1024, got {BatchSize}");
+        if (Name.StartsWith("cotracker3", StringComparison.Ordinal))
+            e.Require(!string.IsNullOrWhiteSpace(Weights), OptionErrors.Join(path, "weights"),
+                $"is required for tracker \"{Name}\": point it at the official scaled_offline.pth / scaled_online.pth");
+    }
+}

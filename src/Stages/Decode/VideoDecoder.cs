@@ -1,0 +1,133 @@
+using System.Buffers;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using MoSiC.Stream.Core.Media;
+using MoSiC.Stream.Core.Options;
+
+namespace MoSiC.Stream.Stages.Decode;
+
+/// <summary>
+/// Decodes one video into RGB24 frames with one ffmpeg process: rotation applied (ffmpeg's autorotate), frames picked
+/// by timestamp to the requested rate (so variable frame rate is handled), scaled to the size policy, frame folders
+/// read in name order. Frames are read straight from ffmpeg's stdout into pooled buffers. A video that stalls longer
+/// than <see cref="DecodeOptions.StallTimeoutSeconds"/> is killed; cancellation kills it too.
+/// </summary>
+public sealed class VideoDecoder(ArrayPool<byte>? pool = null, TimeProvider? time = null)
+{
+    private readonly ArrayPool<byte> _pool = pool ?? ArrayPool<byte>.Shared;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>
+    /// Streams the frames of <paramref name="source"/>. Each frame is owned by the caller (dispose it). Throws
+    /// <see cref="VideoFailedException"/> for a video that cannot be (fully) decoded, after the frames that could.
+    /// </summary>
+    public async IAsyncEnumerable<VideoFrame> DecodeAsync(VideoSource source, ProbeInfo probe, DecodeOptions options,
+        int ffmpegThreads, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var (width, height) = DecodeGeometry.OutputSize(options, probe.DisplayWidth, probe.DisplayHeight);
+        var frameBytes = checked(width * height * 3);
+        var nativeTimestamps = options.Fps is null;
+        string? concatList = source.Kind == VideoSourceKind.FrameFolder ? WriteConcatList(source) : null;
+        var stall = TimeSpan.FromSeconds(options.StallTimeoutSeconds);
+        try
+        {
+            var arguments = Arguments(source, concatList, options, width, height, probe, ffmpegThreads, nativeTimestamps);
+            await using var ffmpeg = FfmpegProcess.Start(FfmpegTools.Ffmpeg, arguments, parseTimestamps: nativeTimestamps);
+            using var watchdog = new CancellationTokenSource(stall, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, watchdog.Token);
+
+            var index = 0;
+            while (true)
+            {
+                var buffer = _pool.Rent(frameBytes);
+                int read;
+                try
+                {
+                    read = await ffmpeg.Stdout.ReadAtLeastAsync(buffer.AsMemory(0, frameBytes), frameBytes,
+                        throwOnEndOfStream: false, linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    _pool.Return(buffer);
+                    throw Fail(source, $"ffmpeg produced no frame for {stall.TotalSeconds:0.#} s after frame {index} (stalled); killed");
+                }
+                catch
+                {
+                    _pool.Return(buffer);
+                    throw;
+                }
+                if (read < frameBytes)
+                {
+                    _pool.Return(buffer);
+                    if (read > 0) throw Fail(source, $"ffmpeg output ended in the middle of frame {index} ({read} of {frameBytes} bytes)");
+                    break;
+                }
+                watchdog.CancelAfter(stall);
+
+                var seconds = nativeTimestamps
+                    ? await ffmpeg.NextTimestampAsync(linked.Token).ConfigureAwait(false) ?? index / (probe.Fps ?? 1)
+                    : index / options.Fps!.Value;
+                yield return new VideoFrame(index++, TimeSpan.FromSeconds(seconds), width, height, buffer, _pool);
+            }
+
+            int exitCode;
+            try { exitCode = await ffmpeg.WaitForExitAsync(linked.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw Fail(source, $"ffmpeg did not exit within {stall.TotalSeconds:0.#} s after its last frame; killed");
+            }
+            var stderr = ffmpeg.StderrTail;
+            if (exitCode != 0)
+                throw Fail(source, $"{FfmpegMessages.Explain(stderr, probe.Bytes)} (ffmpeg exit code {exitCode}, {index} frames decoded)");
+            if (stderr.Any(l => l.Contains("partial file", StringComparison.Ordinal)))
+                throw Fail(source, $"{FfmpegMessages.Explain(stderr, probe.Bytes)}; {index} frames decoded before the end");
+            if (index == 0)
+                throw Fail(source, $"no frames could be decoded{(stderr.Count > 0 ? $" ({FfmpegMessages.Explain(stderr, probe.Bytes)})" : "")}");
+            if (source.Kind == VideoSourceKind.FrameFolder && index != source.FrameFiles.Count)
+                throw Fail(source, $"{source.FrameFiles.Count} frame files but ffmpeg decoded {index} frames ({FfmpegMessages.Explain(stderr)})");
+        }
+        finally
+        {
+            if (concatList is not null) File.Delete(concatList);
+        }
+    }
+
+    /// <summary>The ffmpeg command line (without the executable) that decodes <paramref name="source"/>.</summary>
+    internal static List<string> Arguments(VideoSource source, string? concatList, DecodeOptions options, int width, int height,
+        ProbeInfo probe, int ffmpegThreads, bool nativeTimestamps)
+    {
+        var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", nativeTimestamps ? "info" : "error" };
+        var threads = ffmpegThreads.ToString(CultureInfo.InvariantCulture);
+        args.AddRange(["-threads", threads]);
+        if (concatList is not null) args.AddRange(["-f", "concat", "-safe", "0", "-i", concatList]);
+        else args.AddRange(["-i", source.Path]);
+
+        var filters = new List<string>();
+        if (options.Fps is { } fps) filters.Add($"fps=fps={fps.ToString("R", CultureInfo.InvariantCulture)}:round=near");
+        if (nativeTimestamps) filters.Add("showinfo=checksum=0");
+        if (width != probe.DisplayWidth || height != probe.DisplayHeight)
+            filters.Add($"scale=w={width}:h={height}:flags={options.Scaler}");
+        args.AddRange(["-map", "0:v:0", "-an", "-sn", "-dn", "-filter_threads", threads]);
+        if (filters.Count > 0) args.AddRange(["-vf", string.Join(',', filters)]);
+        // The fps filter already made the rate constant: no muxer-side duplication or dropping.
+        args.AddRange(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
+        return args;
+    }
+
+    // The concat demuxer reads exactly our ordered file list (an image2 glob would re-sort and re-interpret names).
+    private static string WriteConcatList(VideoSource source)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"mosic-frames-{Guid.NewGuid():N}.ffconcat");
+        var duration = (1.0 / source.FrameFolderFps).ToString("R", CultureInfo.InvariantCulture);
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("ffconcat version 1.0");
+        foreach (var file in source.FrameFiles)
+        {
+            writer.WriteLine($"file '{file.Replace("'", @"'\''", StringComparison.Ordinal)}'");
+            writer.WriteLine($"duration {duration}");
+        }
+        return path;
+    }
+
+    private static VideoFailedException Fail(VideoSource source, string reason) => new(source.Path, "decode", reason);
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using FFMpegCore;
+using FFMpegCore.Exceptions;
+using MoSiC.Stream.Core.Media;
+
+namespace MoSiC.Stream.Stages.Decode;
+
+/// <summary>
+/// Finds out what a video holds (ffprobe through FFMpegCore), and refuses what cannot be decoded with a specific
+/// reason: missing, empty or unreadable input, not a video, no video stream, frames over the pixel budget.
+/// </summary>
+public sealed class VideoProber(TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>Probes <paramref name="source"/>; throws <see cref="VideoFailedException"/> with the reason it cannot be decoded.</summary>
+    public async Task<ProbeInfo> ProbeAsync(VideoSource source, TimeSpan timeout, long maxPixels, CancellationToken ct)
+    {
+        var info = source.Kind == VideoSourceKind.FrameFolder
+            ? await ProbeFolderAsync(source, timeout, ct).ConfigureAwait(false)
+            : await ProbeFileAsync(source.Path, timeout, ct).ConfigureAwait(false);
+        if ((long)info.Width * info.Height > maxPixels)
+            throw Fail(source.Path, $"frame size {info.Width}x{info.Height} ({info.Width * (long)info.Height / 1e6:F1} MP) exceeds decode.maxPixels ({maxPixels / 1e6:F1} MP)");
+        return info;
+    }
+
+    private async Task<ProbeInfo> ProbeFileAsync(string path, TimeSpan timeout, CancellationToken ct)
+    {
+        var bytes = CheckReadable(path);
+        IMediaAnalysis analysis;
+        using (var deadline = new CancellationTokenSource(timeout, _time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token))
+        {
+            try
+            {
+                analysis = await FFProbe.AnalyseAsync(path, cancellationToken: linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw Fail(path, $"ffprobe did not answer within {timeout.TotalSeconds:0.#} s (a pipe or device that never delivers data?); killed");
+            }
+            catch (FFProbeProcessException ex)
+            {
+                throw Fail(path, FfmpegMessages.Explain(ex.StandardError, bytes), ex);
+            }
+            catch (Exception ex) when (ex is FFMpegException or FormatException or System.Text.Json.JsonException)
+            {
+                throw Fail(path, $"ffprobe output could not be read: {ex.Message}", ex);
+            }
+        }
+
+        var streams = analysis.VideoStreams.Select(v => new StreamInfo(v.Index, "video", v.CodecName ?? "?", v.Width, v.Height,
+                v.PixelFormat, Positive(v.RealFrameRate), Positive(v.AverageFrameRate), v.Rotation))
+            .Concat(analysis.AudioStreams.Select(a => new StreamInfo(a.Index, "audio", a.CodecName ?? "?", null, null, null, null, null, 0)))
+            .Concat(analysis.SubtitleStreams.Select(s => new StreamInfo(s.Index, "subtitle", s.CodecName ?? "?", null, null, null, null, null, 0)))
+            .OrderBy(s => s.Index).ToArray();
+        var video = analysis.PrimaryVideoStream;
+        if (video is null || video.Width is not > 0 || video.Height is not > 0)
+        {
+            var found = streams.Length == 0 ? "none" : string.Join(", ", streams.Select(s => $"{s.Type} {s.Codec}"));
+            throw Fail(path, $"no video stream (streams found: {found})");
+        }
+        return new ProbeInfo(path, VideoSourceKind.File, analysis.Format.FormatName, bytes, analysis.Duration, streams,
+            video.Width.Value, video.Height.Value, NormaliseRotation(video.Rotation),
+            Positive(video.AverageFrameRate) ?? Positive(video.RealFrameRate),
+            HeaderFrameCount(analysis.Json, video.Index));
+    }
+
+    private async Task<ProbeInfo> ProbeFolderAsync(VideoSource source, TimeSpan timeout, CancellationToken ct)
+    {
+        if (!Directory.Exists(source.Path)) throw Fail(source.Path, "frame folder not found");
+        if (source.FrameFiles.Count == 0) throw Fail(source.Path, "frame folder holds no frames");
+        for (var i = 0; i < source.FrameFiles.Count; i++)
+        {
+            if (FrameFileCheck.Problem(source.FrameFiles[i]) is { } problem)
+                throw Fail(source.Path, $"frame {i} ({Path.GetFileName(source.FrameFiles[i])}) is corrupt: {problem}");
+        }
+        var first = await ProbeFileAsync(source.FrameFiles[0], timeout, ct).ConfigureAwait(false);
+        var bytes = source.FrameFiles.Sum(f => new FileInfo(f).Length);
+        return first with
+        {
+            Path = source.Path,
+            Kind = VideoSourceKind.FrameFolder,
+            Format = $"frames ({first.Format})",
+            Bytes = bytes,
+            Duration = TimeSpan.FromSeconds(source.FrameFiles.Count / source.FrameFolderFps),
+            Fps = source.FrameFolderFps,
+            HeaderFrameCount = source.FrameFiles.Count,
+        };
+    }
+
+    private static long CheckReadable(string path)
+    {
+        if (Directory.Exists(path)) throw Fail(path, "is a directory, not a video file");
+        if (!File.Exists(path)) throw Fail(path, "file not found");
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+            if (stream.CanSeek && stream.Length == 0) throw Fail(path, "empty file (0 bytes)");
+            return stream.CanSeek ? stream.Length : -1;
+        }
+        catch (UnauthorizedAccessException ex) { throw Fail(path, $"permission denied: {ex.Message}", ex); }
+        catch (IOException ex) { throw Fail(path, $"cannot be read: {ex.Message}", ex); }
+    }
+
+    // ffprobe's nb_frames, which FFMpegCore does not map; informative only, never trusted.
+    private static long? HeaderFrameCount(string json, int streamIndex)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        if (!document.RootElement.TryGetProperty("streams", out var streams)) return null;
+        foreach (var stream in streams.EnumerateArray())
+        {
+            if (stream.TryGetProperty("index", out var index) && index.GetInt32() == streamIndex
+                && stream.TryGetProperty("nb_frames", out var frames)
+                && long.TryParse(frames.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+                return n;
+        }
+        return null;
+    }
+
+    private static int NormaliseRotation(int degrees) => ((degrees % 360) + 360) % 360;
+
+    private static double? Positive(double value) => double.IsFinite(value) && value > 0 ? value : null;
+
+    private static VideoFailedException Fail(string path, string reason, Exception? inner = null) => new(path, "probe", reason, inner);
+}
