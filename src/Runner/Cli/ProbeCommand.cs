@@ -65,8 +65,7 @@ internal static class ProbeCommand
         }
         catch (VideoFailedException ex)
         {
-            var partial = frames > 0 ? $" ({frames} frames decoded before the failure)" : "";
-            return new ProbeReport(source.Path, Kind(source), probe, timing, null, $"{ex.Record.Stage}: {ex.Record.Reason}{partial}");
+            return new ProbeReport(source.Path, Kind(source), probe, timing, null, $"{ex.Record.Stage}: {ex.Record.Reason}");
         }
     }
 

@@ -82,6 +82,7 @@ public sealed class VideoProber(TimeProvider? time = null)
             Path = source.Path,
             Kind = VideoSourceKind.FrameFolder,
             Format = $"frames ({first.Format})",
+            Streams = first.Streams.Select(s => s with { FrameRate = source.FrameFolderFps, AverageFrameRate = source.FrameFolderFps }).ToArray(),
             Bytes = bytes,
             Duration = TimeSpan.FromSeconds(source.FrameFiles.Count / source.FrameFolderFps),
             Fps = source.FrameFolderFps,
