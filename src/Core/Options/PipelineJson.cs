@@ -81,7 +81,7 @@ public static class PipelineJson
         };
         var schema = SerializerOptions.GetJsonSchemaAsNode(typeof(PipelineOptions), exporter);
         AddDefaults(schema, JsonSerializer.SerializeToNode(new PipelineOptions(), SerializerOptions));
-        return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
     private static void AddDefaults(JsonNode schema, JsonNode? defaults)

@@ -26,7 +26,8 @@ public sealed class VideoDecoder(ArrayPool<byte>? pool = null, TimeProvider? tim
     {
         var (width, height) = DecodeGeometry.OutputSize(options, probe.DisplayWidth, probe.DisplayHeight);
         var frameBytes = checked(width * height * 3);
-        var nativeTimestamps = options.Fps is null;
+        // Files report their own presentation times; frame folders have none but their assumed rate.
+        var nativeTimestamps = options.Fps is null && source.Kind == VideoSourceKind.File;
         string? concatList = source.Kind == VideoSourceKind.FrameFolder ? WriteConcatList(source) : null;
         var stall = TimeSpan.FromSeconds(options.StallTimeoutSeconds);
         try
@@ -66,7 +67,7 @@ public sealed class VideoDecoder(ArrayPool<byte>? pool = null, TimeProvider? tim
 
                 var seconds = nativeTimestamps
                     ? await ffmpeg.NextTimestampAsync(linked.Token).ConfigureAwait(false) ?? index / (probe.Fps ?? 1)
-                    : index / options.Fps!.Value;
+                    : index / (options.Fps ?? source.FrameFolderFps);
                 yield return new VideoFrame(index++, TimeSpan.FromSeconds(seconds), width, height, buffer, _pool);
             }
 
@@ -83,7 +84,7 @@ public sealed class VideoDecoder(ArrayPool<byte>? pool = null, TimeProvider? tim
                 throw Fail(source, $"{FfmpegMessages.Explain(stderr, probe.Bytes)}; {index} frames decoded before the end");
             if (index == 0)
                 throw Fail(source, $"no frames could be decoded{(stderr.Count > 0 ? $" ({FfmpegMessages.Explain(stderr, probe.Bytes)})" : "")}");
-            if (source.Kind == VideoSourceKind.FrameFolder && index != source.FrameFiles.Count)
+            if (source.Kind == VideoSourceKind.FrameFolder && options.Fps is null && index != source.FrameFiles.Count)
                 throw Fail(source, $"{source.FrameFiles.Count} frame files but ffmpeg decoded {index} frames ({FfmpegMessages.Explain(stderr)})");
         }
         finally
@@ -103,7 +104,11 @@ public sealed class VideoDecoder(ArrayPool<byte>? pool = null, TimeProvider? tim
         else args.AddRange(["-i", source.Path]);
 
         var filters = new List<string>();
-        if (options.Fps is { } fps) filters.Add($"fps=fps={fps.ToString("R", CultureInfo.InvariantCulture)}:round=near");
+        // The concat demuxer stores frame times in the image stream's coarse time base: restamp frame n at n / rate.
+        if (concatList is not null)
+            filters.Add($"settb=expr=1/{source.FrameFolderFps.ToString("R", CultureInfo.InvariantCulture)},setpts=N");
+        // round=up keeps, for output time t, the last input frame shown at or before t (sample and hold).
+        if (options.Fps is { } fps) filters.Add($"fps=fps={fps.ToString("R", CultureInfo.InvariantCulture)}:round=up");
         if (nativeTimestamps) filters.Add("showinfo=checksum=0");
         if (width != probe.DisplayWidth || height != probe.DisplayHeight)
             filters.Add($"scale=w={width}:h={height}:flags={options.Scaler}");

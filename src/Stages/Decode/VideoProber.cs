@@ -39,6 +39,11 @@ public sealed class VideoProber(TimeProvider? time = null)
             {
                 throw Fail(path, $"ffprobe did not answer within {timeout.TotalSeconds:0.#} s (a pipe or device that never delivers data?); killed");
             }
+            catch (FFProbeProcessException ex) when (bytes > 0 && !LooksLikeIsoMedia(path) && ex.StandardError.Any(l => l.Contains("moov atom not found", StringComparison.Ordinal)))
+            {
+                // ffmpeg picks the MP4 demuxer by extension, so random bytes named .mp4 read as "moov atom not found".
+                throw Fail(path, $"not a decodable video: the {bytes} bytes do not start with an MP4/MOV box (ftyp, moov, mdat, …), so this is not a cut-off MP4 but other data with a video extension", ex);
+            }
             catch (FFProbeProcessException ex)
             {
                 throw Fail(path, FfmpegMessages.Explain(ex.StandardError, bytes), ex);
@@ -93,15 +98,36 @@ public sealed class VideoProber(TimeProvider? time = null)
     private static long CheckReadable(string path)
     {
         if (Directory.Exists(path)) throw Fail(path, "is a directory, not a video file");
-        if (!File.Exists(path)) throw Fail(path, "file not found");
+        var file = new FileInfo(path);
+        if (!file.Exists) throw Fail(path, "file not found");
+        if (file.Length == 0)
+        {
+            // Opening a FIFO blocks until a writer appears: leave pipes and devices to ffprobe and its timeout.
+            if (FileType(path) is { } type && !type.StartsWith("regular", StringComparison.Ordinal)) return -1;
+            throw Fail(path, "empty file (0 bytes)");
+        }
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
-            if (stream.CanSeek && stream.Length == 0) throw Fail(path, "empty file (0 bytes)");
-            return stream.CanSeek ? stream.Length : -1;
+            return file.Length;
         }
         catch (UnauthorizedAccessException ex) { throw Fail(path, $"permission denied: {ex.Message}", ex); }
         catch (IOException ex) { throw Fail(path, $"cannot be read: {ex.Message}", ex); }
+    }
+
+    // "regular empty file", "fifo", "character special file", … (coreutils stat; .NET does not expose the file type).
+    private static string? FileType(string path)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("stat") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-L", "-c", "%F", "--", path }) info.ArgumentList.Add(a);
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var type = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? type : null;
+        }
+        catch (System.ComponentModel.Win32Exception) { return null; }
     }
 
     // ffprobe's nb_frames, which FFMpegCore does not map; informative only, never trusted.
@@ -117,6 +143,16 @@ public sealed class VideoProber(TimeProvider? time = null)
                 return n;
         }
         return null;
+    }
+
+    private static readonly string[] IsoBoxes = ["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot", "uuid", "styp"];
+
+    private static bool LooksLikeIsoMedia(string path)
+    {
+        Span<byte> head = stackalloc byte[8];
+        using var file = File.OpenRead(path);
+        return file.ReadAtLeast(head, 8, throwOnEndOfStream: false) == 8
+            && IsoBoxes.Contains(System.Text.Encoding.ASCII.GetString(head[4..]));
     }
 
     private static int NormaliseRotation(int degrees) => ((degrees % 360) + 360) % 360;
