@@ -9,7 +9,7 @@ namespace MoSiC.Stream.Core.Options;
 /// </summary>
 public sealed record CorpusOptions
 {
-    [Description("Folder the include/exclude globs are relative to (relative paths are relative to the current directory). Default: the current directory, or synthetic.out when synthetic is set.")]
+    [Description("Folder the include/exclude globs are relative to (relative paths are relative to the current directory). Default: the current directory, or .mosic/synthetic when synthetic is set. A synthetic corpus is generated into this folder.")]
     public string? Root { get; init; }
 
     [Description("Glob patterns (e.g. \"videos/**/*.mp4\", \"JPEGImages/*/*.jpg\"). Default: [\"videos/*.mp4\"] for a synthetic corpus, required otherwise.")]
@@ -27,8 +27,11 @@ public sealed record CorpusOptions
     [Description("Frame rate assumed for frame folders, which carry no timing (DAVIS is commonly taken as 24 fps).")]
     public double FrameFolderFps { get; init; } = 24;
 
-    [Description("Generate a synthetic corpus (with ground truth) into synthetic.out before the run, if it is not there yet.")]
-    public SyntheticCorpusOptions? Synthetic { get; init; }
+    [Description("Generate a synthetic corpus (videos, masks, point tracks) into corpus.root before the run, unless an identical one is there already.")]
+    public SynthOptions? Synthetic { get; init; }
+
+    /// <summary>The folder globs are relative to (and a synthetic corpus is generated into).</summary>
+    public string ResolvedRoot => Root ?? (Synthetic is null ? "." : ".mosic/synthetic");
 
     internal void Validate(OptionErrors e, string path)
     {
@@ -41,7 +44,12 @@ public sealed record CorpusOptions
             $"must be > 0, got {OptionErrors.Show(FrameFolderFps)}");
         CheckExtensions(e, OptionErrors.Join(path, "videoExtensions"), VideoExtensions);
         CheckExtensions(e, OptionErrors.Join(path, "frameExtensions"), FrameExtensions);
-        Synthetic?.Validate(e, OptionErrors.Join(path, "synthetic"));
+        if (Synthetic is not null)
+        {
+            // The generator names its fields "synth.x" (as the synth command's options); here they live under corpus.synthetic.
+            foreach (var error in Synthetic.Validate())
+                e.AddMessage(error.Replace("synth.", OptionErrors.Join(path, "synthetic."), StringComparison.Ordinal));
+        }
     }
 
     private static void CheckExtensions(OptionErrors e, string path, IReadOnlyList<string> extensions)

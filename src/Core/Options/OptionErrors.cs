@@ -17,6 +17,9 @@ public sealed class OptionErrors
     /// <summary>Records an error against <paramref name="path"/>.</summary>
     public void Add(string path, string message) => _errors.Add($"{path} {message}");
 
+    /// <summary>Records a message that already names its field path.</summary>
+    public void AddMessage(string message) => _errors.Add(message);
+
     /// <summary>Throws <see cref="OptionsException"/> listing every error, if there is any.</summary>
     public void ThrowIfAny(string source)
     {

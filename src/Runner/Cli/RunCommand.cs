@@ -6,6 +6,7 @@ using MoSiC.Stream.Runner.Decode;
 using MoSiC.Stream.Runner.Pipelines;
 using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Stages.Discover;
+using MoSiC.Stream.Stages.Synthetic;
 
 namespace MoSiC.Stream.Runner.Cli;
 
@@ -41,12 +42,12 @@ internal static class RunCommand
         var source = pipelinePath ?? PipelineSource.EmbeddedName;
         Console.WriteLine($"pipeline {options.Name} ({source})");
 
-        string root;
+        var root = options.Corpus.ResolvedRoot;
         try
         {
-            root = await SyntheticStep.EnsureAsync(options.Corpus, ct).ConfigureAwait(false) ?? options.Corpus.Root ?? ".";
+            await SyntheticStep.EnsureAsync(options.Corpus, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or FfmpegException)
         {
             Console.Error.WriteLine($"corpus.synthetic: could not generate the synthetic corpus: {ex.Message}");
             return 1;

@@ -1,9 +1,16 @@
 using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Stages.Synthetic;
 
 namespace MoSiC.Stream.Runner.Cli;
 
-/// <summary>Generates the pipeline's synthetic corpus when it asks for one (TEMPORARY until merged).</summary>
+/// <summary>Generates the pipeline's synthetic corpus into corpus.root when the pipeline asks for one and it is not there yet.</summary>
 internal static class SyntheticStep
 {
-    public static Task<string?> EnsureAsync(CorpusOptions corpus, CancellationToken ct) => Task.FromResult(corpus.Synthetic is null ? null : corpus.Root ?? corpus.Synthetic.Out);
+    public static async Task EnsureAsync(CorpusOptions corpus, CancellationToken ct)
+    {
+        if (corpus.Synthetic is null) return;
+        var progress = new Progress<string>(line => Console.WriteLine($"  synth: {line}"));
+        var manifest = await SyntheticCorpus.GenerateAsync(corpus.Synthetic, corpus.ResolvedRoot, progress, ct).ConfigureAwait(false);
+        Console.WriteLine($"synthetic corpus: {manifest.Videos.Count} videos in {Path.GetFullPath(corpus.ResolvedRoot)} (seed {manifest.Seed})");
+    }
 }

@@ -1,3 +1,4 @@
+using MoSiC.Stream.Core.Options;
 namespace MoSiC.Stream.Stages.Synthetic;
 
 /// <summary>

@@ -11,7 +11,7 @@ internal static class ExternalTools
     {
         try
         {
-            return Run(FfmpegTool.Path, ["-version"]).ExitCode == 0 && Run("ffprobe", ["-version"]).ExitCode == 0;
+            return Run("ffmpeg", ["-version"]).ExitCode == 0 && Run("ffprobe", ["-version"]).ExitCode == 0;
         }
         catch (System.ComponentModel.Win32Exception)
         {
@@ -26,7 +26,7 @@ internal static class ExternalTools
     /// <summary>All frames of a video decoded to RGB24, one array per frame.</summary>
     public static byte[][] DecodeFrames(string video, int width, int height)
     {
-        (int code, byte[] stdout, string stderr) = Run(FfmpegTool.Path, ["-v", "error", "-i", video, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:"]);
+        (int code, byte[] stdout, string stderr) = Run("ffmpeg", ["-v", "error", "-i", video, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:"]);
         Assert.True(code == 0, $"ffmpeg decode of {video} failed: {stderr}");
         int frameBytes = width * height * 3;
         Assert.Equal(0, stdout.Length % frameBytes);
@@ -36,7 +36,7 @@ internal static class ExternalTools
     /// <summary>The first frame as RGB24, decoded the way downstream tools see it.</summary>
     public static byte[] DecodeFirstFrame(string video)
     {
-        (int code, byte[] stdout, string stderr) = Run(FfmpegTool.Path, ["-v", "error", "-i", video, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:"]);
+        (int code, byte[] stdout, string stderr) = Run("ffmpeg", ["-v", "error", "-i", video, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:"]);
         Assert.True(code == 0, $"ffmpeg decode of {video} failed: {stderr}");
         return stdout;
     }

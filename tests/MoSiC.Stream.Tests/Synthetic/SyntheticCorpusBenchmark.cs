@@ -1,3 +1,4 @@
+using MoSiC.Stream.Core.Options;
 using System.Diagnostics;
 using MoSiC.Stream.Stages.Synthetic;
 using Xunit.Abstractions;

@@ -1,3 +1,4 @@
+using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Stages.Synthetic;
 
 namespace MoSiC.Stream.Tests.Synthetic;

@@ -1,3 +1,4 @@
+using MoSiC.Stream.Core.Options;
 using System.Text.Json;
 
 namespace MoSiC.Stream.Stages.Synthetic;

@@ -1,3 +1,4 @@
+using MoSiC.Stream.Core.Options;
 namespace MoSiC.Stream.Stages.Synthetic;
 
 /// <summary>Content of corpus.json: how the corpus was made and what it holds. Written last, so its presence means complete.</summary>

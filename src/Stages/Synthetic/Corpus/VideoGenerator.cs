@@ -1,3 +1,4 @@
+using MoSiC.Stream.Core.Options;
 namespace MoSiC.Stream.Stages.Synthetic;
 
 /// <summary>Writes one video's files: tracks, per-frame masks, then the encoded mp4.</summary>

@@ -41,7 +41,7 @@ internal sealed class FfmpegVideoWriter : IAsyncDisposable
     {
         ct.ThrowIfCancellationRequested();
         string partialPath = outputPath + PartialSuffix;
-        var info = new ProcessStartInfo(FfmpegTool.Path)
+        var info = new ProcessStartInfo(MoSiC.Stream.Stages.Decode.FfmpegTools.Ffmpeg)
         {
             RedirectStandardInput = true,
             RedirectStandardError = true,
@@ -68,7 +68,7 @@ internal sealed class FfmpegVideoWriter : IAsyncDisposable
         catch (Win32Exception e)
         {
             process.Dispose();
-            throw new FfmpegException($"could not start ffmpeg ('{info.FileName}'; set {FfmpegTool.EnvironmentVariable} to its path): {e.Message}", e);
+            throw new FfmpegException($"could not start ffmpeg ('{info.FileName}'): {e.Message}", e);
         }
 
         return new FfmpegVideoWriter(process, outputPath, partialPath, width * height * 3, ct);

@@ -1,3 +1,4 @@
+using MoSiC.Stream.Core.Options;
 namespace MoSiC.Stream.Stages.Synthetic;
 
 /// <summary>Draws a random scene for one video. Every random choice comes from the given generator, in a fixed order.</summary>

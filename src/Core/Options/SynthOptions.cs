@@ -1,4 +1,4 @@
-namespace MoSiC.Stream.Stages.Synthetic;
+namespace MoSiC.Stream.Core.Options;
 
 /// <summary>
 /// What the synthetic corpus contains. Immutable; call <see cref="Validate"/> (or

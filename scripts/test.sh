@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test (Release) and ends with one line: "N passed, N failed, N skipped". Exits non-zero on any failure.
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+results="$here/artifacts/test-results"
+rm -rf "$results"
+dotnet test "$here/MoSiC.Stream.sln" -c Release --nologo --results-directory "$results" \
+  --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" "$@"
+status=$?
+passed=0 failed=0 skipped=0 total=0
+for trx in "$results"/*.trx "$results"/*/*.trx; do
+  [[ -f "$trx" ]] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$((total + $(get total))); passed=$((passed + $(get passed))); failed=$((failed + $(get failed)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+if [[ $total -eq 0 ]]; then
+  echo "no test results found in $results" >&2
+  failed=$((failed + 1)); status=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[[ $status -eq 0 && $failed -eq 0 ]]
