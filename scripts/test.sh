@@ -13,7 +13,7 @@ for trx in "$results"/*.trx "$results"/*/*.trx; do
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
   get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
   total=$((total + $(get total))); passed=$((passed + $(get passed))); failed=$((failed + $(get failed)))
-  skipped=$((skipped + $(get notExecuted)))
+  skipped=$((skipped + $(get total) - $(get executed)))
 done
 if [[ $total -eq 0 ]]; then
   echo "no test results found in $results" >&2

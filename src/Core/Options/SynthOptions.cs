@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace MoSiC.Stream.Core.Options;
 
 /// <summary>
@@ -10,39 +12,51 @@ public sealed record SynthOptions
     public const int ObjectLimit = 20;
 
     /// <summary>Number of videos (named synth-0000 …).</summary>
+    [Description("Number of videos (named synth-0000 …).")]
     public int Videos { get; init; } = 8;
 
     /// <summary>Master seed; each video derives its own seed from it and its index.</summary>
+    [Description("Master seed; each video derives its own seed from it and its index.")]
     public int Seed { get; init; }
 
     /// <summary>Frames per video.</summary>
+    [Description("Frames per video.")]
     public int Frames { get; init; } = 48;
 
     /// <summary>Frame width in pixels (even, for yuv420p).</summary>
+    [Description("Frame width in pixels (even, for yuv420p).")]
     public int Width { get; init; } = 320;
 
     /// <summary>Frame height in pixels (even, for yuv420p).</summary>
+    [Description("Frame height in pixels (even, for yuv420p).")]
     public int Height { get; init; } = 240;
 
     /// <summary>Frame rate written into the video.</summary>
+    [Description("Frame rate written into the video.")]
     public int Fps { get; init; } = 24;
 
     /// <summary>Fewest objects in a video.</summary>
+    [Description("Fewest objects in a video.")]
     public int MinObjects { get; init; } = 3;
 
     /// <summary>Most objects in a video; the count is drawn uniformly from [MinObjects, MaxObjects].</summary>
+    [Description("Most objects in a video; the count is drawn uniformly from [MinObjects, MaxObjects].")]
     public int MaxObjects { get; init; } = 5;
 
     /// <summary>Whether the camera translates over the background.</summary>
+    [Description("Whether the camera translates over the background.")]
     public bool PanBackground { get; init; } = true;
 
     /// <summary>Ground-truth point tracks per video.</summary>
+    [Description("Ground-truth point tracks per video.")]
     public int TrackPoints { get; init; } = 256;
 
     /// <summary>libx264 constant rate factor.</summary>
+    [Description("libx264 constant rate factor.")]
     public int Crf { get; init; } = 18;
 
     /// <summary>Videos rendered at once. Does not change the output.</summary>
+    [Description("Videos rendered at once. Does not change the output.")]
     public int Parallelism { get; init; } = 1;
 
     /// <summary>Every problem with these options, each naming the field and the value; empty when valid.</summary>
