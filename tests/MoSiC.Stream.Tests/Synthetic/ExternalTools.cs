@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using MoSiC.Stream.Stages.Synthetic;
+using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Synthetic;
 
@@ -26,20 +26,15 @@ internal static class ExternalTools
     /// <summary>All frames of a video decoded to RGB24, one array per frame.</summary>
     public static byte[][] DecodeFrames(string video, int width, int height)
     {
-        (int code, byte[] stdout, string stderr) = Run("ffmpeg", ["-v", "error", "-i", video, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:"]);
-        Assert.True(code == 0, $"ffmpeg decode of {video} failed: {stderr}");
+        byte[] stdout = Ffmpeg.Run("-i", video, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:");
         int frameBytes = width * height * 3;
         Assert.Equal(0, stdout.Length % frameBytes);
         return Enumerable.Range(0, stdout.Length / frameBytes).Select(i => stdout.AsSpan(i * frameBytes, frameBytes).ToArray()).ToArray();
     }
 
     /// <summary>The first frame as RGB24, decoded the way downstream tools see it.</summary>
-    public static byte[] DecodeFirstFrame(string video)
-    {
-        (int code, byte[] stdout, string stderr) = Run("ffmpeg", ["-v", "error", "-i", video, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:"]);
-        Assert.True(code == 0, $"ffmpeg decode of {video} failed: {stderr}");
-        return stdout;
-    }
+    public static byte[] DecodeFirstFrame(string video) =>
+        Ffmpeg.Run("-i", video, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:");
 
     /// <summary>Frame count (by decoding every frame) and size of the first video stream.</summary>
     public static (int Frames, int Width, int Height) Probe(string video)
