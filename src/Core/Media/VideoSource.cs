@@ -24,6 +24,14 @@ public sealed record VideoSource(string Path, VideoSourceKind Kind, IReadOnlyLis
         new(System.IO.Path.GetFullPath(folder), VideoSourceKind.FrameFolder,
             frameFiles.Select(System.IO.Path.GetFullPath).Order(StringComparer.Ordinal).ToArray(), fps);
 
+    /// <summary>A frame folder when <paramref name="path"/> is a directory (its files with one of <paramref name="frameExtensions"/>), else a video file.</summary>
+    public static VideoSource FromPath(string path, IEnumerable<string> frameExtensions, double fps = 24)
+    {
+        if (!Directory.Exists(path)) return FromFile(path);
+        var extensions = new HashSet<string>(frameExtensions, StringComparer.OrdinalIgnoreCase);
+        return FromFrames(path, Directory.EnumerateFiles(path).Where(f => extensions.Contains(System.IO.Path.GetExtension(f))), fps);
+    }
+
     /// <summary>A short display name: the file name, or the folder name.</summary>
     public string Name => System.IO.Path.GetFileName(Path.TrimEnd(System.IO.Path.DirectorySeparatorChar));
 }

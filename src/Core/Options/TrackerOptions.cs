@@ -19,11 +19,15 @@ public sealed record TrackerOptions
     [Description("Weights file for learned trackers (CoTracker3 scaled_offline.pth / scaled_online.pth).")]
     public string? Weights { get; init; }
 
+    [Description("Settings of the Lucas-Kanade tracker (name lk).")]
+    public LucasKanadeOptions Lk { get; init; } = new();
+
     internal void Validate(OptionErrors e, string path)
     {
         e.Require(Array.IndexOf(Names, Name) >= 0, OptionErrors.Join(path, "name"), $"must be one of {string.Join(", ", Names)}, got \"{Name}\"");
         e.Require(Grid is >= 1 and <= 256, OptionErrors.Join(path, "grid"), $"must be in 1..256, got {Grid}");
         e.Require(BatchSize is >= 1 and <= 1024, OptionErrors.Join(path, "batchSize"), $"must be in 1..1024, got {BatchSize}");
+        Lk.Validate(e, OptionErrors.Join(path, "lk"));
         if (Name.StartsWith("cotracker3", StringComparison.Ordinal))
             e.Require(!string.IsNullOrWhiteSpace(Weights), OptionErrors.Join(path, "weights"),
                 $"is required for tracker \"{Name}\": point it at the official scaled_offline.pth / scaled_online.pth");

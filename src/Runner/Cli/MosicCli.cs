@@ -14,7 +14,7 @@ public static class MosicCli
         var root = new RootCommand(
             "MoSiC.Stream: decode → clip → track → Parquet trajectory cache → MoSiC training, as one bounded streaming pipeline.");
         root.Subcommands.Add(RunCommand.Create());
-        root.Subcommands.Add(PendingCommand.Create("track", "Track every clip of the corpus into the trajectory cache, without training.", "the tracking stage (issue #3) and the cache (issue #4)"));
+        root.Subcommands.Add(TrackCommand.Create());
         root.Subcommands.Add(PendingCommand.Create("train", "Train from cached trajectories only (decode still feeds pixels; the tracker is never started).", "the trainer (issue #5) and the runner (issue #6)"));
         root.Subcommands.Add(PendingCommand.Create("eval", "Evaluate frozen features: unsupervised video segmentation (F-clustering), per frame, clip and dataset.", "evaluation (issue #8)"));
         root.Subcommands.Add(PendingCommand.Create("profile", "Run a pipeline with per-stage throughput profiling and write a report naming the bottleneck.", "the runner's profiling (issue #6)"));

@@ -44,9 +44,7 @@ internal static class ProbeCommand
 
     internal static async Task<ProbeReport> ProbeAsync(string path, bool decode, double folderFps, double timeoutSeconds, CancellationToken ct)
     {
-        var source = Directory.Exists(path)
-            ? VideoSource.FromFrames(path, Directory.EnumerateFiles(path).Where(f => FrameExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())), folderFps)
-            : VideoSource.FromFile(path);
+        var source = VideoSource.FromPath(path, FrameExtensions, folderFps);
         ProbeInfo? probe = null;
         FrameTiming? timing = null;
         var frames = 0;

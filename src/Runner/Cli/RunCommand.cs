@@ -6,6 +6,7 @@ using MoSiC.Stream.Runner.Decode;
 using MoSiC.Stream.Runner.Pipelines;
 using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Stages.Discover;
+using MoSiC.Stream.Stages.Encode;
 using MoSiC.Stream.Stages.Synthetic;
 
 namespace MoSiC.Stream.Runner.Cli;

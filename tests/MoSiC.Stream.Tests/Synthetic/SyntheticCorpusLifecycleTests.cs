@@ -1,4 +1,5 @@
 using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Stages.Encode;
 using MoSiC.Stream.Stages.Synthetic;
 
 namespace MoSiC.Stream.Tests.Synthetic;

@@ -1,4 +1,5 @@
 using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Stages.Encode;
 namespace MoSiC.Stream.Stages.Synthetic;
 
 /// <summary>Writes one video's files: tracks, per-frame masks, then the encoded mp4.</summary>

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace MoSiC.Stream.Stages.Synthetic;
+namespace MoSiC.Stream.Stages.Encode;
 
 /// <summary>
 /// Encodes RGB24 frames piped to an ffmpeg/libx264 process. The video is written under a

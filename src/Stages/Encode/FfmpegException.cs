@@ -1,4 +1,4 @@
-namespace MoSiC.Stream.Stages.Synthetic;
+namespace MoSiC.Stream.Stages.Encode;
 
 /// <summary>ffmpeg could not be started or failed; the message carries its last stderr lines.</summary>
 public sealed class FfmpegException(string message, Exception? inner = null) : Exception(message, inner);
