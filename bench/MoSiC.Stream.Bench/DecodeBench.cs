@@ -26,9 +26,9 @@ internal static class DecodeBench
         public Func<CancellationToken, Task<DecodeCount>> Run { get; } = run;
         public List<Sample> Samples { get; } = [];
 
-        public double MedianFps => Median(Samples.Select(s => s.Count.Frames / s.Seconds));
-        public double MedianMBps => Median(Samples.Select(s => s.Count.Bytes / 1e6 / s.Seconds));
-        public double MedianCpuMsPerFrame => Median(Samples.Select(s => 1000 * s.CpuSeconds / Math.Max(1, s.Count.Frames)));
+        public double MedianFps => BenchSupport.Median(Samples.Select(s => s.Count.Frames / s.Seconds));
+        public double MedianMBps => BenchSupport.Median(Samples.Select(s => s.Count.Bytes / 1e6 / s.Seconds));
+        public double MedianCpuMsPerFrame => BenchSupport.Median(Samples.Select(s => 1000 * s.CpuSeconds / Math.Max(1, s.Count.Frames)));
         public long[] FrameCounts => Samples.Select(s => s.Count.Frames).Distinct().ToArray();
     }
 
@@ -156,7 +156,7 @@ internal static class DecodeBench
                 if (key == "B" && !row.NativeRateComparable) return "n/a (other rate)";
                 if (row.Get(key) is not { } s || row.Get(over) is not { } o) return "n/a";
                 var ratios = s.Samples.Zip(o.Samples, (x, y) => (x.Count.Frames / x.Seconds) / (y.Count.Frames / y.Seconds)).ToArray();
-                return $"{Median(ratios):F2} [{ratios.Min():F2}–{ratios.Max():F2}]";
+                return $"{BenchSupport.Median(ratios):F2} [{ratios.Min():F2}–{ratios.Max():F2}]";
             }
             md.AppendLine(Inv, $"| {row.Label} | {row.Threads} | {Paired("B", "A")} | {Paired("B2", "A")} | {Paired("C", "A")} | {Paired("B2", "A1M")} |");
         }
@@ -182,7 +182,7 @@ internal static class DecodeBench
     private static async Task<List<Input>> DefaultInputsAsync(string temp, List<string> notes, CancellationToken ct)
     {
         var inputs = new List<Input>();
-        var root = RepositoryRoot();
+        var root = BenchSupport.RepositoryRoot();
         var dog = root is null ? null : Path.GetFullPath(Path.Combine(root, "..", "shared", "data", "real", "sam2_gallery_dog", "video.mp4"));
         if (dog is not null && File.Exists(dog)) inputs.Add(new Input(dog, "sam2_gallery_dog/video.mp4"));
         else
@@ -205,25 +205,5 @@ internal static class DecodeBench
         if (ffmpeg.ExitCode != 0) throw new InvalidOperationException($"could not generate the test clip: {errors.Trim()}");
         inputs.Add(new Input(clip, "testsrc2 1280×720 H.264 (generated)"));
         return inputs;
-    }
-
-    private static string? RepositoryRoot()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "MoSiC.Stream.sln"))) return dir.FullName;
-            }
-        }
-        return null;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0) return double.NaN;
-        var mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

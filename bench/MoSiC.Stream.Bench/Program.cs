@@ -1,10 +1,23 @@
 using MoSiC.Stream.Bench;
 
-// mosic-bench decode [--file F ...] [--repeats N] [--warmup N] [--threads T ...] [--fps X] [--width W --height H] [--out results.md]
-if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] != "decode")
+// mosic-bench decode [...] | mosic-bench track [...]
+if (args.Length == 0 || args[0] is not ("decode" or "track"))
 {
     Console.Error.WriteLine(DecodeBenchOptions.Usage);
+    Console.Error.WriteLine(TrackBench.Usage);
     return args.Length > 0 && args[0] is "-h" or "--help" ? 0 : 2;
+}
+
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cts.Cancel();
+};
+
+if (args[0] == "track")
+{
+    return await TrackBench.RunAsync(args[1..], cts.Token);
 }
 
 DecodeBenchOptions options;
@@ -19,10 +32,4 @@ catch (ArgumentException ex)
     return 2;
 }
 
-using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cts.Cancel();
-};
 return await DecodeBench.RunAsync(options, cts.Token);

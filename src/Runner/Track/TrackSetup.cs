@@ -19,7 +19,7 @@ internal static class TrackSetup
             tracker = TrackerFactory.Create(pipeline.Tracker, pipeline.Runtime.Threads.Tracker, trackerName);
             return null;
         }
-        catch (Exception e) when (e is OptionsException or FileNotFoundException or ArgumentException or NotSupportedException)
+        catch (Exception e) when (e is OptionsException or FileNotFoundException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
             return e.Message;
         }

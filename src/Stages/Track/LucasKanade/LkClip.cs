@@ -64,11 +64,13 @@ internal sealed class LkClip(LucasKanadeOptions options, TrackClip clip, int wid
     private void Advance(Mat?[] gray, int t)
     {
         // Points lost before t−1 are tried first, grouped by the frame they were last seen on, so that a
-        // point lost just now (on t−1 → t) is not retried from the very frames that just failed.
+        // point lost just now (on t−1 → t) is not retried from the very frames that just failed. Each retry is
+        // an LK call over a different frame pair, so a lost point is retried only when the gap since it was
+        // last seen is a power of two (2, 4, 8, …): at most log2(T) calls per frame instead of one per lost-on frame.
         if (options.Refind)
         {
             foreach (IGrouping<int, int> group in Enumerable.Range(0, queries.Length)
-                         .Where(p => _started[p] && !_visible[p] && _seenOn[p] < t - 1)
+                         .Where(p => _started[p] && !_visible[p] && _seenOn[p] < t - 1 && int.IsPow2(t - _seenOn[p]))
                          .GroupBy(p => _seenOn[p]))
             {
                 Follow(gray[group.Key]!, gray[t]!, [.. group], t);
@@ -89,30 +91,41 @@ internal sealed class LkClip(LucasKanadeOptions options, TrackClip clip, int wid
 
         Point2f[] start = points.Select(p => _seenAt[p]).ToArray();
         Point2f[] forward = Track(from, to, start, out byte[] forwardOk);
-        Point2f[] backward = Track(to, from, forward, out byte[] backwardOk);
-        double limit = options.ForwardBackwardPixels * options.ForwardBackwardPixels;
-        for (int i = 0; i < points.Length; i++)
-        {
-            int p = points[i];
-            Point2f there = forward[i];
-            bool inside = there.X >= 0 && there.Y >= 0 && there.X <= width - 1 && there.Y <= height - 1;
-            bool consistent = backwardOk[i] != 0 && start[i].DistanceTo(backward[i]) is var d && d * d <= limit;
-            if (forwardOk[i] != 0 && inside && consistent)
-            {
-                _position[p] = _seenAt[p] = there;
-                (_visible[p], _seenOn[p]) = (true, t);
-                continue;
-            }
 
-            // Lost (or still lost): hidden, but LK's forward guess, where it has one inside the frame, is a
-            // better position than the last sighting for anything that reads positions of hidden points.
-            _visible[p] = false;
-            if (forwardOk[i] != 0 && inside)
+        // Only points that landed inside the frame are worth the backward pass (LK treats points independently).
+        int[] landed = Enumerable.Range(0, points.Length).Where(i => forwardOk[i] != 0 && Inside(forward[i])).ToArray();
+        var consistent = new bool[points.Length];
+        if (landed.Length > 0)
+        {
+            Point2f[] backward = Track(to, from, landed.Select(i => forward[i]).ToArray(), out byte[] backwardOk);
+            double limit = options.ForwardBackwardPixels * options.ForwardBackwardPixels;
+            for (int j = 0; j < landed.Length; j++)
             {
-                _position[p] = there;
+                double d = start[landed[j]].DistanceTo(backward[j]);
+                consistent[landed[j]] = backwardOk[j] != 0 && d * d <= limit;
             }
         }
+
+        foreach (int i in landed)
+        {
+            // Landed but inconsistent: hidden, yet LK's guess is a better position than the last sighting for
+            // anything that reads positions of hidden points.
+            int p = points[i];
+            _position[p] = forward[i];
+            if (consistent[i])
+            {
+                _seenAt[p] = forward[i];
+                (_visible[p], _seenOn[p]) = (true, t);
+            }
+        }
+
+        for (int i = 0; i < points.Length; i++)
+        {
+            if (!consistent[i]) _visible[points[i]] = false;
+        }
     }
+
+    private bool Inside(Point2f p) => p.X >= 0 && p.Y >= 0 && p.X <= width - 1 && p.Y <= height - 1;
 
     // Plain images, not cached pyramids: measured here, OpenCV building both pyramids on every call was 7-20%
     // faster than reusing buildOpticalFlowPyramid output (which also needs a vector<Mat> proxy OpenCvSharp 4.13 frees too early).

@@ -35,6 +35,7 @@ public sealed class LucasKanadeTracker : IPointTracker
     {
         options.ThrowIfInvalid("Lucas-Kanade tracker");
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        OpenCvRuntime.EnsureLoaded();
         (_options, _threads) = (options, threads);
         Identity = new TrackerIdentity(Name, Version,
         [

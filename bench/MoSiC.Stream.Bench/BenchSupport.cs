@@ -1,0 +1,25 @@
+namespace MoSiC.Stream.Bench;
+
+/// <summary>What the benchmarks share: where the repository is, and the median of a run's rounds.</summary>
+internal static class BenchSupport
+{
+    public static string? RepositoryRoot()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "MoSiC.Stream.sln"))) return dir.FullName;
+            }
+        }
+        return null;
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}
