@@ -113,7 +113,7 @@ internal static class TrackBench
         var criteria = new TermCriteria(CriteriaTypes.Count | CriteriaTypes.Eps, lk.Iterations, lk.Epsilon);
         foreach (TrackClip clip in batch.Clips)
         {
-            Mat[] gray = clip.Frames.Select(f => Gray(f, batch.Width, batch.Height)).ToArray();
+            Mat[] gray = clip.Frames.Select(f => GrayFrame.FromRgb(f, batch.Width, batch.Height)).ToArray();
             Point2f[] points = grid.Select(q => new Point2f(q.X, q.Y)).ToArray();
             for (int t = 1; t < gray.Length; t++)
             {
@@ -125,15 +125,6 @@ internal static class TrackBench
 
             foreach (Mat m in gray) m.Dispose();
         }
-    }
-
-    private static unsafe Mat Gray(ReadOnlyMemory<byte> rgb, int width, int height)
-    {
-        using var pinned = rgb.Pin();
-        using Mat colour = Mat.FromPixelData(height, width, MatType.CV_8UC3, (IntPtr)pinned.Pointer);
-        var gray = new Mat();
-        Cv2.CvtColor(colour, gray, ColorConversionCodes.RGB2GRAY);
-        return gray;
     }
 
     private static Options Parse(string[] args)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using MoSiC.Stream.Tests.Support;
 
@@ -11,17 +10,7 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mosic-stream.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "mosic-stream did not finish in 3 minutes");
-        return (process.ExitCode, stdout, stderr.Result);
-    }
+    private (int Code, string Out, string Err) Cli(params string[] args) => CliProcess.Run(_dir.Path, args);
 
     [Fact]
     public void Run_without_arguments_generates_and_decodes_the_embedded_sample_corpus()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using MoSiC.Stream.Tests.Support;
 using MoSiC.Stream.Tests.Synthetic;
@@ -14,17 +13,7 @@ public sealed class TrackCliTests(TrackingCorpusFixture corpus) : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mosic-stream.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "mosic-stream did not finish in 3 minutes");
-        return (process.ExitCode, stdout, stderr.Result);
-    }
+    private (int Code, string Out, string Err) Cli(params string[] args) => CliProcess.Run(_dir.Path, args);
 
     [SkippableFact]
     public void Eval_prints_the_tracker_beside_the_static_baseline_and_writes_json_and_overlays()

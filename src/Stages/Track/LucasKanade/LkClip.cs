@@ -1,4 +1,3 @@
-using System.Buffers;
 using MoSiC.Stream.Core.Options;
 using OpenCvSharp;
 
@@ -28,7 +27,7 @@ internal sealed class LkClip(LucasKanadeOptions options, TrackClip clip, int wid
             for (int t = 0; t < frames; t++)
             {
                 ct.ThrowIfCancellationRequested();
-                gray[t] = ToGray(clip.Frames[t]);
+                gray[t] = GrayFrame.FromRgb(clip.Frames[t], width, height);
                 if (t > 0)
                 {
                     Advance(gray, t);
@@ -135,15 +134,6 @@ internal sealed class LkClip(LucasKanadeOptions options, TrackClip clip, int wid
         Cv2.CalcOpticalFlowPyrLK(from, to, start, ref end, out status, out _, _window, options.Levels, _criteria,
             OpticalFlowFlags.None, options.MinEigenvalue);
         return end;
-    }
-
-    private unsafe Mat ToGray(ReadOnlyMemory<byte> rgb)
-    {
-        using MemoryHandle pinned = rgb.Pin();
-        using Mat colour = Mat.FromPixelData(height, width, MatType.CV_8UC3, (IntPtr)pinned.Pointer);
-        var gray = new Mat();
-        Cv2.CvtColor(colour, gray, ColorConversionCodes.RGB2GRAY);
-        return gray;
     }
 
     /// <summary>Frees frames that neither the next step nor any lost point's re-find can use.</summary>
