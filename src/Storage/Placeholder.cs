@@ -1,1 +1,0 @@
-namespace MoSiC.Stream.Storage;
