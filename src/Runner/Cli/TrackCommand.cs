@@ -4,15 +4,23 @@ using MoSiC.Stream.Runner.Track;
 namespace MoSiC.Stream.Runner.Cli;
 
 /// <summary>
-/// <c>mosic-stream track</c>: precompute a corpus's tracks into the cache (pending the cache and runner), score a tracker
+/// <c>mosic-stream track</c>: precompute a corpus's tracks into the cache, score a tracker
 /// against ground truth (<c>track eval</c>), or track one clip and draw it (<c>track clip</c>).
 /// </summary>
 internal static class TrackCommand
 {
     public static Command Create()
     {
-        Command track = PendingCommand.Create("track", "Track every clip of the corpus into the trajectory cache, without training. Sub-commands score a tracker (eval) or track one clip (clip).",
-            "the trajectory cache (issue #4) and the runner (issue #6); `track eval` and `track clip` work now");
+        var pipeline = new Argument<string?>("pipeline")
+        {
+            Description = "Pipeline file (default: the embedded pipelines/sample.json).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var track = new Command("track", "Track every clip of the corpus into the trajectory cache, without training: clips already cached are skipped, so a rerun or a grown corpus tracks only what is missing. Sub-commands score a tracker (eval) or track one clip (clip).")
+        {
+            pipeline,
+        };
+        track.SetAction((result, ct) => TrackCorpusRun.RunAsync(result.GetValue(pipeline), ct));
         track.Subcommands.Add(Eval());
         track.Subcommands.Add(Clip());
         return track;

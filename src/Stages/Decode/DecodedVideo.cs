@@ -28,8 +28,12 @@ public sealed class DecodedVideo : IDisposable
     /// <summary>The frames' pixels, as trackers take them.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Pixels => _frames.Select(f => (ReadOnlyMemory<byte>)f.Rgb).ToArray();
 
-    /// <summary>Decodes at most <paramref name="maxFrames"/> frames of <paramref name="source"/> with <paramref name="options"/>.</summary>
-    public static async Task<DecodedVideo> LoadAsync(VideoSource source, DecodeOptions options, int maxFrames, int ffmpegThreads, CancellationToken ct)
+    /// <summary>
+    /// Decodes at most <paramref name="maxFrames"/> frames of <paramref name="source"/> with <paramref name="options"/>. A video
+    /// whose frames would take more than <paramref name="maxBytes"/> fails (as data) rather than being cut short silently.
+    /// </summary>
+    public static async Task<DecodedVideo> LoadAsync(VideoSource source, DecodeOptions options, int maxFrames, int ffmpegThreads, CancellationToken ct,
+        long maxBytes = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFrames, 1);
         ProbeInfo probe = await new VideoProber().ProbeAsync(source, TimeSpan.FromSeconds(options.StallTimeoutSeconds), options.MaxPixels, ct).ConfigureAwait(false);
@@ -39,6 +43,13 @@ public sealed class DecodedVideo : IDisposable
             await foreach (VideoFrame frame in new VideoDecoder().DecodeAsync(source, probe, options, ffmpegThreads, ct).ConfigureAwait(false))
             {
                 frames.Add(frame);
+                if ((long)frames.Count * frame.ByteCount > maxBytes)
+                {
+                    throw new VideoFailedException(source.Path, "decode",
+                        $"more than {maxBytes / (1 << 20)} MB of decoded frames ({frames.Count} frames of {frame.Width}×{frame.Height}); "
+                        + "raise runtime.buffers.frameMegabytes, or lower decode.fps or the decode size");
+                }
+
                 if (frames.Count == maxFrames) break;
             }
         }

@@ -78,12 +78,4 @@ public sealed class TrackCliTests(TrackingCorpusFixture corpus) : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("issue #7", error);
     }
-
-    [Fact]
-    public void Track_without_a_sub_command_still_says_precompute_is_pending()
-    {
-        var (code, _, error) = Cli("track");
-        Assert.Equal(2, code);
-        Assert.Contains("track eval", error);
-    }
 }

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using MoSiC.Stream.Tests.Support;
+using MoSiC.Stream.Tests.Synthetic;
+
+namespace MoSiC.Stream.Tests.Cli;
+
+/// <summary>
+/// <c>mosic-stream track PIPELINE</c> with the trajectory cache, as a user runs it: resume, grown corpora, settings that
+/// must (and must not) miss, and writers killed with SIGKILL.
+/// </summary>
+public sealed partial class TrackCacheCliTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private (int Code, string Out, string Err) Cli(params string[] args) => CliProcess.Run(_dir.Path, args);
+
+    /// <summary>Test-pattern videos (different start offsets, so different content) and a pipeline over them.</summary>
+    private void Corpus(int videos, string extra = "")
+    {
+        Directory.CreateDirectory(_dir.File("data"));
+        for (int i = 0; i < videos; i++)
+        {
+            string path = _dir.File($"data/v{i}.mp4");
+            if (!File.Exists(path)) Ffmpeg.TestPattern(path, 128, 96, 24, 30 + i);
+        }
+
+        File.WriteAllText(_dir.File("p.json"), $$"""
+            {
+              "corpus": { "root": "data", "include": ["**/*.mp4"] },
+              "decode": { "fps": 24, "resize": "stretch", "width": 96, "height": 96 },
+              "clips": { "framesPerClip": 8, "stride": 2, "clipsPerVideo": 2 },
+              "tracker": { "name": "lk", "grid": 6, "batchSize": 3 {{extra}} },
+              "cache": { "dir": "cache" }
+            }
+            """);
+    }
+
+    private static (int Tracked, int Cached) Counts(string output)
+    {
+        Match m = CountsLine().Match(output);
+        Assert.True(m.Success, output);
+        return (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value));
+    }
+
+    [GeneratedRegex(@"tracked (\d+) clips in \d+ batches, (\d+) already cached")]
+    private static partial Regex CountsLine();
+
+    [SkippableFact]
+    public void A_rerun_tracks_nothing_and_a_grown_corpus_tracks_only_the_new_videos()
+    {
+        Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
+        Corpus(3);
+        var first = Cli("track", "p.json");
+        Assert.True(first.Code == 0, first.Out + first.Err);
+        Assert.Equal((6, 0), Counts(first.Out));
+
+        var again = Cli("track", "p.json");
+        Assert.Equal((0, 6), Counts(again.Out));
+        Assert.Contains("0 videos hashed from their bytes", again.Out);
+
+        Corpus(5);
+        var grown = Cli("track", "p.json");
+        Assert.Equal((4, 6), Counts(grown.Out));
+
+        // A moved file is the same video: nothing to track.
+        Directory.CreateDirectory(_dir.File("data/moved"));
+        File.Move(_dir.File("data/v0.mp4"), _dir.File("data/moved/renamed.mp4"));
+        Assert.Equal((0, 10), Counts(Cli("track", "p.json").Out));
+    }
+
+    [SkippableFact]
+    public void Settings_that_change_tracks_miss_and_settings_that_do_not_hit()
+    {
+        Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
+        Corpus(2);
+        Assert.Equal((4, 0), Counts(Cli("track", "p.json").Out));
+
+        // Thread counts, buffers and the batch size do not change a clip's tracks.
+        string text = File.ReadAllText(_dir.File("p.json"));
+        File.WriteAllText(_dir.File("p.json"), text.Replace("\"batchSize\": 3", "\"batchSize\": 1").Replace("\"cache\"",
+            "\"runtime\": { \"threads\": { \"tracker\": 2, \"ffmpegThreads\": 2 }, \"buffers\": { \"clips\": 3 } }, \"trainer\": { \"batchSize\": 2 }, \"cache\""));
+        Assert.Equal((0, 4), Counts(Cli("track", "p.json").Out));
+
+        // The LK window, the grid and the decode size do.
+        Corpus(2, extra: ", \"lk\": { \"window\": 15 }");
+        Assert.Equal((4, 0), Counts(Cli("track", "p.json").Out));
+        File.WriteAllText(_dir.File("p.json"), File.ReadAllText(_dir.File("p.json")).Replace("\"grid\": 6", "\"grid\": 5"));
+        Assert.Equal((4, 0), Counts(Cli("track", "p.json").Out));
+        File.WriteAllText(_dir.File("p.json"), File.ReadAllText(_dir.File("p.json")).Replace("\"width\": 96", "\"width\": 64"));
+        Assert.Equal((4, 0), Counts(Cli("track", "p.json").Out));
+    }
+
+    [SkippableFact]
+    public void Writers_killed_at_random_points_leave_a_cache_that_verifies_and_a_rerun_completes_each_clip_once()
+    {
+        Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
+        Corpus(6);
+        File.WriteAllText(_dir.File("p.json"), File.ReadAllText(_dir.File("p.json")).Replace("\"batchSize\": 3", "\"batchSize\": 1"));
+        var random = new Random(4);
+        for (int attempt = 0; attempt < 6; attempt++)
+        {
+            KillAfter(TimeSpan.FromMilliseconds(random.Next(300, 2500)), "track", "p.json");
+            var verify = Cli("cache", "verify", "p.json");
+            Assert.True(verify.Code == 0, $"after kill {attempt}: {verify.Out}{verify.Err}");
+        }
+
+        var finish = Cli("track", "p.json");
+        Assert.True(finish.Code == 0, finish.Out + finish.Err);
+        var (tracked, cached) = Counts(finish.Out);
+        Assert.Equal(12, tracked + cached);
+
+        var list = Cli("cache", "ls", "p.json");
+        Assert.True(list.Code == 0, list.Out + list.Err);
+        Assert.Matches(@"\bclips 12\b", list.Out);
+        Assert.Matches(@"\bvideos 6\b", list.Out);
+        Assert.Equal(0, Cli("cache", "verify", "p.json").Code);
+    }
+
+    /// <summary>Starts the CLI and SIGKILLs it after <paramref name="delay"/> (or lets it finish first).</summary>
+    private void KillAfter(TimeSpan delay, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mosic-stream.dll"));
+        foreach (string a in args) info.ArgumentList.Add(a);
+        using Process process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(delay))
+        {
+            // Process.Kill sends SIGKILL on Unix: no finally blocks, no flushes.
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+    }
+}
