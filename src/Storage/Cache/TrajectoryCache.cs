@@ -1,3 +1,10 @@
+using System.Runtime.CompilerServices;
+using MoSiC.Stream.Storage.Cache.Export;
+using MoSiC.Stream.Storage.Cache.Files;
+using MoSiC.Stream.Storage.Cache.Maintenance;
+using MoSiC.Stream.Storage.Cache.Manifest;
+using MoSiC.Stream.Storage.Cache.Parquet;
+
 namespace MoSiC.Stream.Storage.Cache;
 
 /// <summary>
@@ -8,22 +15,196 @@ namespace MoSiC.Stream.Storage.Cache;
 /// entry names and ignore temporary files, so a killed writer never shows a torn file. Concurrent writers cannot
 /// collide: part names derive from their content and manifest entries are created exclusively.
 /// </summary>
+/// <remarks>
+/// Instances hold no open files and no cached state, so any number of them, in any number of processes, may share a
+/// folder. Maintenance (<see cref="VerifyAsync"/> with repair, <see cref="CollectAsync"/>, <see cref="CompactAsync"/>)
+/// takes the exclusive lock <c>DIR/.lock</c>; writes and reads never wait for it. See docs/cache.md.
+/// </remarks>
 public sealed class TrajectoryCache
 {
-    private TrajectoryCache(string dir) => Dir = dir;
+    private readonly ManifestLog _log;
+    private readonly PartStore _parts;
+
+    private TrajectoryCache(string dir, TrajectoryCacheOptions options)
+    {
+        (Dir, Options) = (dir, options);
+        _log = new ManifestLog(CacheLayout.ManifestDir(dir));
+        _parts = new PartStore(dir);
+    }
 
     /// <summary>The cache folder (absolute).</summary>
     public string Dir { get; }
 
+    /// <summary>The settings the cache was opened with.</summary>
+    public TrajectoryCacheOptions Options { get; }
+
     /// <summary>Opens (creating if needed) the cache at <paramref name="dir"/>.</summary>
-    public static TrajectoryCache Open(string dir) => throw new NotImplementedException();
+    public static TrajectoryCache Open(string dir) => Open(dir, new TrajectoryCacheOptions());
+
+    /// <summary>Opens (creating if needed) the cache at <paramref name="dir"/> with <paramref name="options"/> (validated here).</summary>
+    public static TrajectoryCache Open(string dir, TrajectoryCacheOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(dir)) throw new ArgumentException("cache.dir must not be empty", nameof(dir));
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+        string full = Path.GetFullPath(dir);
+        if (File.Exists(full)) throw new IOException($"{full}: cache.dir is a file, not a folder");
+        Directory.CreateDirectory(CacheLayout.ManifestDir(full));
+        return new TrajectoryCache(full, options);
+    }
 
     /// <summary>The clip keys of <paramref name="set"/> that are finished (named by a complete manifest entry).</summary>
-    public IReadOnlySet<string> FinishedClips(TrackSet set) => throw new NotImplementedException();
+    public IReadOnlySet<string> FinishedClips(TrackSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return State().PartsOf(set.Id).SelectMany(p => p.Clips).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+    }
 
     /// <summary>Writes <paramref name="clips"/> as one part of <paramref name="set"/>'s partition, atomically, then records it in the manifest.</summary>
-    public Task WriteAsync(TrackSet set, IReadOnlyList<CachedClip> clips, CancellationToken ct) => throw new NotImplementedException();
+    /// <exception cref="ArgumentException">A clip is malformed (the message names it and the field), its key is not the one <paramref name="set"/> gives it, or a key appears twice.</exception>
+    public async Task WriteAsync(TrackSet set, IReadOnlyList<CachedClip> clips, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(clips);
+        ClipValidation.ThrowIfInvalid(set, clips, nameof(clips));
+        if (clips.Count == 0) return;
+
+        await TrackSetFile.EnsureAsync(Dir, set, ct).ConfigureAwait(false);
+        PartRecord part = await _parts.WriteAsync(set, clips, ct).ConfigureAwait(false);
+        // The entry last: until it exists the part is an orphan that no reader trusts.
+        ManifestBody entry = await _log.AppendAsync(snapshot: false, n => new ManifestBody
+        {
+            Sequence = n, Snapshot = false, CreatedUtc = Options.Clock.GetUtcNow(), Writer = Snapshots.Writer, Parts = [part],
+        }, ct).ConfigureAwait(false);
+        await CompactIfDueAsync(entry.Sequence, ct).ConfigureAwait(false);
+    }
 
     /// <summary>Every finished clip of <paramref name="set"/> (optionally only those of one video), read back from the parts.</summary>
-    public IAsyncEnumerable<CachedClip> ReadAsync(TrackSet set, string? videoHash, CancellationToken ct) => throw new NotImplementedException();
+    public IAsyncEnumerable<CachedClip> ReadAsync(TrackSet set, string? videoHash, CancellationToken ct) => ReadAsync(set, videoHash, null, ct);
+
+    /// <summary>
+    /// Every finished clip of <paramref name="set"/> (only those of <paramref name="videoHash"/> unless it is null),
+    /// each once, from parts whose bytes match their manifest record. A part that fails (missing, damaged) is skipped
+    /// and passed to <paramref name="skipped"/>; verify --repair makes such clips unfinished so they are recomputed.
+    /// </summary>
+    public async IAsyncEnumerable<CachedClip> ReadAsync(TrackSet set, string? videoHash, Action<CacheProblem>? skipped, [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var yielded = new HashSet<string>(StringComparer.Ordinal);
+        foreach (PartRecord part in State().PartsOf(set.Id))
+        {
+            if (videoHash is not null && !part.Clips.Any(c => c.Video == videoHash)) continue;
+            if (part.Clips.All(c => yielded.Contains(c.Key))) continue;
+            (List<CachedClip>? clips, CacheProblem? problem) = await _parts.LoadAsync(part, ct).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                skipped?.Invoke(problem);
+                continue;
+            }
+
+            foreach (CachedClip clip in clips!)
+            {
+                if ((videoHash is null || clip.VideoHash == videoHash) && yielded.Add(clip.ClipKey)) yield return clip;
+            }
+        }
+    }
+
+    /// <summary>One listing per partition the manifest names, ordered by id.</summary>
+    public IReadOnlyList<PartitionListing> List() =>
+        State().Parts.GroupBy(p => p.Partition).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new PartitionListing(
+            g.Key,
+            TrackSetFile.TryRead(Path.Combine(CacheLayout.PartitionDir(Dir, g.Key), CacheLayout.SetFile)),
+            g.SelectMany(p => p.Clips).Select(c => c.Video).Distinct().Count(),
+            g.SelectMany(p => p.Clips).Select(c => c.Key).Distinct().Count(),
+            g.Sum(p => (long)p.Rows),
+            g.Count(),
+            g.Sum(p => p.Bytes))).ToArray();
+
+    /// <summary>
+    /// Checks every live part and the manifest (see <see cref="CacheProblemKind"/>); with <paramref name="repair"/>,
+    /// under the maintenance lock, drops broken parts from a new snapshot and deletes broken, stray and orphan files
+    /// and torn entries, so a second verify comes back clean and the lost clips are recomputed by the next run.
+    /// </summary>
+    public async Task<VerifyReport> VerifyAsync(bool repair, CancellationToken ct)
+    {
+        var verifier = new Verifier(Dir, _log, _parts, Options);
+        if (!repair) return await verifier.RunAsync(false, ct).ConfigureAwait(false);
+        using MaintenanceLock held = await LockAsync(ct).ConfigureAwait(false);
+        return await verifier.RunAsync(true, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// gc, under the maintenance lock: removes every clip whose video hash is not in <paramref name="keepVideoHashes"/>,
+    /// deleting parts left empty and rewriting (atomically) parts that keep some rows, then writes a snapshot.
+    /// </summary>
+    public async Task<CollectReport> CollectAsync(IReadOnlySet<string> keepVideoHashes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(keepVideoHashes);
+        using MaintenanceLock held = await LockAsync(ct).ConfigureAwait(false);
+        return await new Collector(_log, _parts, Options).RunAsync(keepVideoHashes, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Compaction, under the maintenance lock: writes a snapshot of the live parts, then deletes the entries that it
+    /// and the previous snapshot both hold. The finished set is unchanged.
+    /// </summary>
+    public async Task CompactAsync(CancellationToken ct)
+    {
+        using MaintenanceLock held = await LockAsync(ct).ConfigureAwait(false);
+        await CompactHeldAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes one video's finished tracks as text (clips in clip order): <paramref name="set"/>'s, or when null the
+    /// one partition that holds the video (an error names the partitions if several do).
+    /// </summary>
+    public async Task ExportAsync(TrackSet? set, string videoHash, ExportFormat format, TextWriter output, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(videoHash);
+        ArgumentNullException.ThrowIfNull(output);
+        if (!Enum.IsDefined(format)) throw new ArgumentOutOfRangeException(nameof(format), format, "export format must be csv or json");
+        if (set is null)
+        {
+            string[] holders = State().Parts.Where(p => p.Clips.Any(c => c.Video == videoHash)).Select(p => p.Partition).Distinct().ToArray();
+            if (holders.Length == 0) throw new KeyNotFoundException($"{Dir}: no finished clip of video {videoHash}");
+            if (holders.Length > 1) throw new ArgumentException($"video {videoHash} is in {holders.Length} partitions ({string.Join(", ", holders)}); name the track set", nameof(set));
+            set = TrackSetFile.TryRead(Path.Combine(CacheLayout.PartitionDir(Dir, holders[0]), CacheLayout.SetFile))
+                ?? throw new InvalidOperationException($"{CacheLayout.PartitionDir(Dir, holders[0])}: {CacheLayout.SetFile} is missing or unreadable");
+        }
+
+        var clips = new List<CachedClip>();
+        await foreach (CachedClip clip in ReadAsync(set, videoHash, ct).ConfigureAwait(false)) clips.Add(clip);
+        await TrackExporter.WriteAsync(clips.OrderBy(c => c.ClipIndex), format, output, ct).ConfigureAwait(false);
+    }
+
+    private CacheState State() => CacheState.From(_log.ReadAll());
+
+    private Task<MaintenanceLock> LockAsync(CancellationToken ct) =>
+        MaintenanceLock.AcquireAsync(Path.Combine(Dir, CacheLayout.LockFile), Options.LockTimeout, Options.Clock, ct);
+
+    private async Task CompactHeldAsync(CancellationToken ct)
+    {
+        CacheState state = CacheState.From(_log.ReadAll(ct));
+        await Snapshots.WriteAsync(_log, state, state.Parts, Options.Clock, ct).ConfigureAwait(false);
+        Snapshots.Prune(_log);
+    }
+
+    /// <summary>Compacts after a write once enough deltas follow the snapshot, unless maintenance is running (then it will).</summary>
+    private async Task CompactIfDueAsync(long written, CancellationToken ct)
+    {
+        if (Options.CompactAfterDeltas == 0) return;
+        long since = _log.List().Where(e => e.Snapshot).Select(e => e.Sequence).DefaultIfEmpty(0).Max();
+        if (written - since < Options.CompactAfterDeltas) return;
+        MaintenanceLock held;
+        try
+        {
+            held = await MaintenanceLock.AcquireAsync(Path.Combine(Dir, CacheLayout.LockFile), TimeSpan.Zero, Options.Clock, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return;
+        }
+
+        using (held) await CompactHeldAsync(ct).ConfigureAwait(false);
+    }
 }

@@ -1,0 +1,39 @@
+using MoSiC.Stream.Storage.Cache.Files;
+using MoSiC.Stream.Storage.Cache.Manifest;
+
+namespace MoSiC.Stream.Storage.Cache.Maintenance;
+
+/// <summary>
+/// Writing a snapshot (what compaction, repair and gc end with) and pruning the entries it makes redundant. Callers
+/// hold the maintenance lock; writers may still add deltas meanwhile, which the snapshot's gaps leave in force.
+/// </summary>
+internal static class Snapshots
+{
+    /// <summary>Writes a snapshot of <paramref name="parts"/>, holding every delta <paramref name="state"/> saw.</summary>
+    public static Task<ManifestBody> WriteAsync(ManifestLog log, CacheState state, IReadOnlyList<PartRecord> parts, TimeProvider clock, CancellationToken ct)
+    {
+        long through = state.Through;
+        IReadOnlyList<long> gaps = state.GapsForSnapshot();
+        return log.AppendAsync(snapshot: true, n => new ManifestBody
+        {
+            Sequence = n, Snapshot = true, CreatedUtc = clock.GetUtcNow(), Writer = Writer, Through = through, Gaps = gaps, Parts = parts,
+        }, ct);
+    }
+
+    /// <summary>
+    /// Deletes entries that two valid snapshots both hold: older snapshots but the newest two, and deltas the second
+    /// newest covers. The second newest stays so that a newest one damaged later still has a complete fallback.
+    /// </summary>
+    public static void Prune(ManifestLog log)
+    {
+        IReadOnlyList<EntryFile> entries = log.ReadAll();
+        EntryFile[] snapshots = entries.Where(e => e.Snapshot && e.IsValid).OrderByDescending(e => e.Sequence).ToArray();
+        if (snapshots.Length < 2) return;
+        ManifestBody fallback = snapshots[1].Body!;
+        foreach (EntryFile old in snapshots.Skip(2)) AtomicFile.TryDelete(old.Path);
+        foreach (EntryFile delta in entries.Where(e => !e.Snapshot && e.IsValid && fallback.Covers(e.Sequence))) AtomicFile.TryDelete(delta.Path);
+    }
+
+    /// <summary>Who writes entries: host and process id, for post-mortems.</summary>
+    public static string Writer => $"{Environment.MachineName}/{Environment.ProcessId}";
+}

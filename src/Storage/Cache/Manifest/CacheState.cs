@@ -1,0 +1,66 @@
+namespace MoSiC.Stream.Storage.Cache.Manifest;
+
+/// <summary>
+/// What the manifest says is in the cache: the newest valid snapshot's parts plus the parts of every valid delta it
+/// does not hold, each part once. A clip held by two parts (two writers raced on it) stays one finished clip.
+/// </summary>
+internal sealed class CacheState
+{
+    private CacheState(IReadOnlyList<EntryFile> entries, EntryFile? snapshot, IReadOnlyList<PartRecord> parts) =>
+        (Entries, Snapshot, Parts) = (entries, snapshot, parts);
+
+    /// <summary>Every entry file read, valid or not.</summary>
+    public IReadOnlyList<EntryFile> Entries { get; }
+
+    /// <summary>The snapshot the state starts from, or null when there is none.</summary>
+    public EntryFile? Snapshot { get; }
+
+    /// <summary>Live parts, in entry order.</summary>
+    public IReadOnlyList<PartRecord> Parts { get; }
+
+    /// <summary>The highest entry number seen.</summary>
+    public long Through => Entries.Select(e => e.Sequence).DefaultIfEmpty(0).Max();
+
+    public static CacheState From(IReadOnlyList<EntryFile> entries)
+    {
+        // "Newest complete one wins": the valid snapshot with the highest number; a torn newer one is passed over.
+        EntryFile? snapshot = entries.Where(e => e.Snapshot && e.IsValid).MaxBy(e => e.Sequence);
+        var parts = new List<PartRecord>();
+        var seen = new HashSet<(string, string)>();
+        void Add(IEnumerable<PartRecord> more)
+        {
+            foreach (PartRecord part in more)
+            {
+                if (seen.Add(part.Id)) parts.Add(part);
+            }
+        }
+
+        if (snapshot is not null) Add(snapshot.Body!.Parts);
+        foreach (EntryFile delta in entries.Where(e => !e.Snapshot && e.IsValid))
+        {
+            if (snapshot is null || !snapshot.Body!.Covers(delta.Sequence)) Add(delta.Body!.Parts);
+        }
+
+        return new CacheState(entries, snapshot, parts);
+    }
+
+    /// <summary>Live parts of one partition.</summary>
+    public IEnumerable<PartRecord> PartsOf(string setId) => Parts.Where(p => p.Partition == setId);
+
+    /// <summary>
+    /// The numbers up to <see cref="Through"/> whose deltas a snapshot built from this state would not hold: the
+    /// current snapshot's own gaps and every number after it, less the valid deltas seen.
+    /// </summary>
+    public IReadOnlyList<long> GapsForSnapshot()
+    {
+        long from = Snapshot?.Body!.Through ?? 0;
+        var seen = Entries.Where(e => !e.Snapshot && e.IsValid).Select(e => e.Sequence).ToHashSet();
+        IEnumerable<long> candidates = (Snapshot?.Body!.Gaps ?? []).Concat(Range(from + 1, Through));
+        return candidates.Where(n => !seen.Contains(n)).Distinct().Order().ToArray();
+    }
+
+    private static IEnumerable<long> Range(long first, long last)
+    {
+        for (long n = first; n <= last; n++) yield return n;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+
+namespace MoSiC.Stream.Storage.Cache.Manifest;
+
+/// <summary>A clip a part holds: its key and its video's hash (what <c>FinishedClips</c>, <c>ReadAsync</c> by video and gc need, without a Parquet read).</summary>
+internal sealed record ClipRef(string Key, string Video);
+
+/// <summary>One part file as the manifest records it: where it is, what it holds, and what its bytes must hash to.</summary>
+internal sealed record PartRecord(string Partition, string File, int Rows, long Bytes, string Sha256, IReadOnlyList<ClipRef> Clips)
+{
+    /// <summary>Partition and file: the identity of a part across entries.</summary>
+    [JsonIgnore]
+    public (string Partition, string File) Id => (Partition, File);
+}
+
+/// <summary>
+/// The body of a manifest entry. A delta (<see cref="Snapshot"/> false) lists the parts one write added. A snapshot
+/// lists every live part and says which deltas it already holds: all numbered up to <see cref="Through"/> except
+/// <see cref="Gaps"/> (numbers it did not see as valid deltas, e.g. claimed by a writer still on its way, or torn).
+/// </summary>
+internal sealed record ManifestBody
+{
+    public const string CurrentFormat = "mosic-cache-manifest/1";
+
+    public string Format { get; init; } = CurrentFormat;
+
+    public required long Sequence { get; init; }
+
+    public required bool Snapshot { get; init; }
+
+    /// <summary>When it was written (informational).</summary>
+    public required DateTimeOffset CreatedUtc { get; init; }
+
+    /// <summary>Host and process that wrote it (informational, for post-mortems of races).</summary>
+    public required string Writer { get; init; }
+
+    /// <summary>Snapshots only: the highest entry number the snapshot looked at.</summary>
+    public long Through { get; init; }
+
+    /// <summary>Snapshots only: numbers up to <see cref="Through"/> whose deltas it does not hold.</summary>
+    public IReadOnlyList<long> Gaps { get; init; } = [];
+
+    public required IReadOnlyList<PartRecord> Parts { get; init; }
+
+    /// <summary>True when this snapshot already holds the parts of delta number <paramref name="sequence"/>.</summary>
+    public bool Covers(long sequence) => Snapshot && sequence <= Through && !Gaps.Contains(sequence);
+}
