@@ -20,7 +20,7 @@ public static class MosicCli
         root.Subcommands.Add(PendingCommand.Create("profile", "Run a pipeline with per-stage throughput profiling and write a report naming the bottleneck.", "the runner's profiling (issue #6)"));
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(ProbeCommand.Create());
-        root.Subcommands.Add(PendingCommand.CreateCache());
+        root.Subcommands.Add(CacheCommand.Create());
         return root;
     }
 }

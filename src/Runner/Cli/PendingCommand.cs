@@ -17,24 +17,6 @@ internal static class PendingCommand
         return command;
     }
 
-    public static Command CreateCache()
-    {
-        var cache = new Command("cache", "Inspect and maintain the trajectory cache.");
-        foreach (var (name, description) in new[]
-        {
-            ("ls", "List partitions, videos, clips, rows and bytes."),
-            ("verify", "Check footers, checksums and manifests."),
-            ("gc", "Remove entries of videos no longer in the corpus."),
-        })
-        {
-            var sub = new Command(name, description);
-            sub.Arguments.Add(new Argument<string?>("dir") { Description = "Cache folder (default: cache.dir of the pipeline).", Arity = ArgumentArity.ZeroOrOne });
-            sub.SetAction(_ => Say($"cache {name}", "the trajectory cache (issue #4)"));
-            cache.Subcommands.Add(sub);
-        }
-        return cache;
-    }
-
     private static int Say(string command, string waitingFor)
     {
         Console.Error.WriteLine($"mosic-stream {command} is not yet available: it needs {waitingFor}.");

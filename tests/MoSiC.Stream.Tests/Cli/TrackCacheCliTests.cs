@@ -41,7 +41,7 @@ public sealed partial class TrackCacheCliTests : IDisposable
     private static (int Tracked, int Cached) Counts(string output)
     {
         Match m = CountsLine().Match(output);
-        Assert.True(m.Success, output);
+        Assert.True(m.Success, $"no totals line in: {output}");
         return (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value));
     }
 
@@ -80,8 +80,8 @@ public sealed partial class TrackCacheCliTests : IDisposable
 
         // Thread counts, buffers and the batch size do not change a clip's tracks.
         string text = File.ReadAllText(_dir.File("p.json"));
-        File.WriteAllText(_dir.File("p.json"), text.Replace("\"batchSize\": 3", "\"batchSize\": 1").Replace("\"cache\"",
-            "\"runtime\": { \"threads\": { \"tracker\": 2, \"ffmpegThreads\": 2 }, \"buffers\": { \"clips\": 3 } }, \"trainer\": { \"batchSize\": 2 }, \"cache\""));
+        File.WriteAllText(_dir.File("p.json"), text.Replace("\"batchSize\": 3", "\"batchSize\": 1").Replace("\"cache\": {",
+            "\"runtime\": { \"threads\": { \"tracker\": 2, \"ffmpegThreads\": 2 }, \"buffers\": { \"clips\": 3 } }, \"trainer\": { \"batchSize\": 2 }, \"cache\": {"));
         Assert.Equal((0, 4), Counts(Cli("track", "p.json").Out));
 
         // The LK window, the grid and the decode size do.
@@ -100,12 +100,15 @@ public sealed partial class TrackCacheCliTests : IDisposable
         Corpus(6);
         File.WriteAllText(_dir.File("p.json"), File.ReadAllText(_dir.File("p.json")).Replace("\"batchSize\": 3", "\"batchSize\": 1"));
         var random = new Random(4);
-        for (int attempt = 0; attempt < 6; attempt++)
+        int killed = 0;
+        for (int attempt = 0; attempt < 8; attempt++)
         {
-            KillAfter(TimeSpan.FromMilliseconds(random.Next(300, 2500)), "track", "p.json");
+            if (KillAfter(TimeSpan.FromMilliseconds(random.Next(300, 2500)), "track", "p.json")) killed++;
             var verify = Cli("cache", "verify", "p.json");
             Assert.True(verify.Code == 0, $"after kill {attempt}: {verify.Out}{verify.Err}");
         }
+
+        Assert.True(killed >= 4, $"only {killed} of 8 runs were killed before finishing: the delays no longer hit the writes");
 
         var finish = Cli("track", "p.json");
         Assert.True(finish.Code == 0, finish.Out + finish.Err);
@@ -115,12 +118,13 @@ public sealed partial class TrackCacheCliTests : IDisposable
         var list = Cli("cache", "ls", "p.json");
         Assert.True(list.Code == 0, list.Out + list.Err);
         Assert.Matches(@"\bclips 12\b", list.Out);
+        Assert.Matches(@"\brows 12\b", list.Out);
         Assert.Matches(@"\bvideos 6\b", list.Out);
         Assert.Equal(0, Cli("cache", "verify", "p.json").Code);
     }
 
-    /// <summary>Starts the CLI and SIGKILLs it after <paramref name="delay"/> (or lets it finish first).</summary>
-    private void KillAfter(TimeSpan delay, params string[] args)
+    /// <summary>Starts the CLI and SIGKILLs it after <paramref name="delay"/>; false when it finished first.</summary>
+    private bool KillAfter(TimeSpan delay, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir.Path, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mosic-stream.dll"));
@@ -130,11 +134,11 @@ public sealed partial class TrackCacheCliTests : IDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!process.WaitForExit(delay))
-        {
-            // Process.Kill sends SIGKILL on Unix: no finally blocks, no flushes.
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
+        if (process.WaitForExit(delay)) return false;
+
+        // Process.Kill sends SIGKILL on Unix: no finally blocks, no flushes.
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        return true;
     }
 }
