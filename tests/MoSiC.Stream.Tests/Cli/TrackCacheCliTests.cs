@@ -94,6 +94,36 @@ public sealed partial class TrackCacheCliTests : IDisposable
     }
 
     [SkippableFact]
+    public void Gc_drops_deleted_videos_and_export_writes_one_videos_tracks()
+    {
+        Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
+        Corpus(3);
+        Assert.Equal((6, 0), Counts(Cli("track", "p.json").Out));
+
+        // Export: 2 clips × 8 frames × 36 points, one CSV line each after the header.
+        var export = Cli("cache", "export", "data/v1.mp4", "--pipeline", "p.json", "--out", "v1.csv");
+        Assert.True(export.Code == 0, export.Out + export.Err);
+        string[] lines = File.ReadAllLines(_dir.File("v1.csv"));
+        Assert.Equal(1 + 2 * 8 * 36, lines.Length);
+        var json = Cli("cache", "export", "data/v1.mp4", "--dir", "cache", "--format", "json");
+        Assert.True(json.Code == 0, json.Err);
+        using (var doc = System.Text.Json.JsonDocument.Parse(json.Out)) Assert.Equal(2, doc.RootElement.GetArrayLength());
+
+        File.Delete(_dir.File("data/v1.mp4"));
+        var gc = Cli("cache", "gc", "p.json");
+        Assert.True(gc.Code == 0, gc.Out + gc.Err);
+        Assert.Contains("removed 2 clips", gc.Out);
+        var list = Cli("cache", "ls", "p.json");
+        Assert.Matches(@"\bvideos 2\b", list.Out);
+        Assert.Matches(@"\bclips 4\b", list.Out);
+        Assert.Equal((0, 4), Counts(Cli("track", "p.json").Out));
+
+        var missing = Cli("cache", "export", "data/v1.mp4", "--pipeline", "p.json");
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("data/v1.mp4: no such video", missing.Err);
+    }
+
+    [SkippableFact]
     public void Writers_killed_at_random_points_leave_a_cache_that_verifies_and_a_rerun_completes_each_clip_once()
     {
         Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
