@@ -85,7 +85,7 @@ internal static class RunCommand
             Console.WriteLine($"{failed.Length} failed:");
             foreach (var f in failed) Console.WriteLine($"  {f.Failure}");
         }
-        Console.WriteLine("the tracking stage is built (try `mosic-stream track clip VIDEO --viz out.mp4`); the trajectory cache, training and the graph that wires them into run are not available yet (issues #4–#6): the run stopped after decode.");
+        Console.WriteLine("training and the streaming graph that wires decode → track → cache → train into run are not available yet (issues #5, #6): the run stopped after decode. To track this corpus into the cache now: mosic-stream track [pipeline].");
 
         if (summaryPath is not null)
             await WriteSummaryAsync(summaryPath, options, source, outcomes, elapsed, ct).ConfigureAwait(false);

@@ -124,6 +124,25 @@ public sealed partial class TrackCacheCliTests : IDisposable
     }
 
     [SkippableFact]
+    public void Two_processes_tracking_into_one_cache_leave_every_clip_once()
+    {
+        Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
+        Corpus(4);
+        File.WriteAllText(_dir.File("p.json"), File.ReadAllText(_dir.File("p.json")).Replace("\"batchSize\": 3", "\"batchSize\": 1"));
+        Task<(int Code, string Out, string Err)>[] runs = [Task.Run(() => Cli("track", "p.json")), Task.Run(() => Cli("track", "p.json"))];
+        Task.WaitAll(runs);
+        Assert.All(runs, r => Assert.True(r.Result.Code == 0, r.Result.Out + r.Result.Err));
+
+        var verify = Cli("cache", "verify", "p.json");
+        Assert.True(verify.Code == 0, verify.Out + verify.Err);
+        var list = Cli("cache", "ls", "p.json");
+        Assert.Matches(@"\bclips 8\b", list.Out);
+        Assert.Equal((0, 8), Counts(Cli("track", "p.json").Out));
+        var export = Cli("cache", "export", "data/v2.mp4", "--dir", "cache");
+        Assert.Equal(1 + 2 * 8 * 36, export.Out.TrimEnd().Split('\n').Length);
+    }
+
+    [SkippableFact]
     public void Writers_killed_at_random_points_leave_a_cache_that_verifies_and_a_rerun_completes_each_clip_once()
     {
         Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
