@@ -16,13 +16,12 @@ public sealed class HashIndex
 
     private readonly string _path;
     private readonly ConcurrentDictionary<string, Entry> _entries;
+    private int _hashed;
 
     private HashIndex(string path, ConcurrentDictionary<string, Entry> entries) => (_path, _entries) = (path, entries);
 
     /// <summary>Videos hashed from their bytes by this instance (the rest came from the index).</summary>
     public int Hashed => _hashed;
-
-    private int _hashed;
 
     /// <summary>Loads the index of the cache at <paramref name="cacheDir"/>.</summary>
     public static HashIndex Load(string cacheDir)

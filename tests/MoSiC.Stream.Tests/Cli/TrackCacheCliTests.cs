@@ -69,6 +69,11 @@ public sealed partial class TrackCacheCliTests : IDisposable
         Directory.CreateDirectory(_dir.File("data/moved"));
         File.Move(_dir.File("data/v0.mp4"), _dir.File("data/moved/renamed.mp4"));
         Assert.Equal((0, 10), Counts(Cli("track", "p.json").Out));
+
+        // An edited file under the same name is a new video: its clips are tracked again.
+        File.Delete(_dir.File("data/v1.mp4"));
+        Ffmpeg.TestPattern(_dir.File("data/v1.mp4"), 128, 96, 24, 40);
+        Assert.Equal((2, 8), Counts(Cli("track", "p.json").Out));
     }
 
     [SkippableFact]
