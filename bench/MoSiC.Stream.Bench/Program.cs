@@ -1,10 +1,11 @@
 using MoSiC.Stream.Bench;
 
-// mosic-bench decode [...] | mosic-bench track [...]
-if (args.Length == 0 || args[0] is not ("decode" or "track"))
+// mosic-bench decode [...] | mosic-bench track [...] | mosic-bench cache [...]
+if (args.Length == 0 || args[0] is not ("decode" or "track" or "cache"))
 {
     Console.Error.WriteLine(DecodeBenchOptions.Usage);
     Console.Error.WriteLine(TrackBench.Usage);
+    Console.Error.WriteLine(CacheBench.Usage);
     return args.Length > 0 && args[0] is "-h" or "--help" ? 0 : 2;
 }
 
@@ -18,6 +19,11 @@ Console.CancelKeyPress += (_, e) =>
 if (args[0] == "track")
 {
     return await TrackBench.RunAsync(args[1..], cts.Token);
+}
+
+if (args[0] == "cache")
+{
+    return await CacheBench.RunAsync(args[1..], cts.Token);
 }
 
 DecodeBenchOptions options;

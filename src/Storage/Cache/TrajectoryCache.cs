@@ -16,8 +16,8 @@ namespace MoSiC.Stream.Storage.Cache;
 /// collide: part names derive from their content and manifest entries are created exclusively.
 /// </summary>
 /// <remarks>
-/// Instances hold no open files and no cached state, so any number of them, in any number of processes, may share a
-/// folder. Maintenance (<see cref="VerifyAsync"/> with repair, <see cref="CollectAsync"/>, <see cref="CompactAsync"/>)
+/// Instances hold no open files and cache only parsed manifest entries (immutable once written), so any number of
+/// them, in any number of processes, may share a folder. Maintenance (<see cref="VerifyAsync"/> with repair, <see cref="CollectAsync"/>, <see cref="CompactAsync"/>)
 /// takes the exclusive lock <c>DIR/.lock</c>; writes and reads never wait for it. See docs/cache.md.
 /// </remarks>
 public sealed class TrajectoryCache

@@ -53,6 +53,47 @@ public sealed class MaintenanceTests
     }
 
     [Fact]
+    public async Task A_delta_that_lands_after_a_snapshot_under_an_older_number_still_counts()
+    {
+        using var dir = NewDir();
+        var cache = TrajectoryCache.Open(dir.Path, TestOptions);
+        for (int i = 0; i < 3; i++) await cache.WriteAsync(Set, [Clip(Set, "a", i)], CancellationToken.None);
+        // A slow writer: entry 2 is claimed but not yet visible when the snapshot is built, and appears afterwards.
+        string manifest = Path.Combine(dir.Path, "_manifest"), slow = Path.Combine(manifest, "00000002.json"), aside = Path.Combine(dir.Path, "slow.json");
+        File.Move(slow, aside);
+        await cache.CompactAsync(CancellationToken.None);
+        Assert.Equal(2, cache.FinishedClips(Set).Count);
+        File.Move(aside, slow);
+
+        Assert.Equal(3, cache.FinishedClips(Set).Count);
+        Assert.Equal(3, (await ReadAllAsync(cache, Set)).Count);
+        // The next snapshot holds it.
+        await cache.CompactAsync(CancellationToken.None);
+        Assert.Equal(3, cache.FinishedClips(Set).Count);
+        Assert.True((await cache.VerifyAsync(repair: false, CancellationToken.None)).Clean);
+    }
+
+    [Fact]
+    public async Task A_stray_entry_with_a_huge_number_keeps_snapshots_small()
+    {
+        using var dir = NewDir();
+        var cache = TrajectoryCache.Open(dir.Path, TestOptions);
+        await cache.WriteAsync(Set, [Clip(Set, "a", 0)], CancellationToken.None);
+        File.WriteAllText(Path.Combine(dir.Path, "_manifest", "99999999.json"), "{ torn");
+        await cache.CompactAsync(CancellationToken.None);
+        await cache.WriteAsync(Set, [Clip(Set, "a", 1)], CancellationToken.None);
+
+        string snapshot = Assert.Single(Directory.GetFiles(Path.Combine(dir.Path, "_manifest"), "*.snapshot.json"));
+        Assert.Equal("100000000.snapshot.json", Path.GetFileName(snapshot));
+        Assert.True(new FileInfo(snapshot).Length < 4096, $"snapshot is {new FileInfo(snapshot).Length} bytes");
+        Assert.True(File.Exists(Path.Combine(dir.Path, "_manifest", "100000001.json")));
+        Assert.Equal(2, cache.FinishedClips(Set).Count);
+        VerifyReport report = await cache.VerifyAsync(repair: true, CancellationToken.None);
+        Assert.Equal(CacheProblemKind.TornEntry, Assert.Single(report.Problems).Kind);
+        Assert.Equal(2, cache.FinishedClips(Set).Count);
+    }
+
+    [Fact]
     public async Task Writes_compact_on_their_own_after_the_configured_number_of_deltas()
     {
         using var dir = NewDir();

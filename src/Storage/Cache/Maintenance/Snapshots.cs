@@ -13,7 +13,7 @@ internal static class Snapshots
     public static Task<ManifestBody> WriteAsync(ManifestLog log, CacheState state, IReadOnlyList<PartRecord> parts, TimeProvider clock, CancellationToken ct)
     {
         long through = state.Through;
-        IReadOnlyList<long> gaps = state.GapsForSnapshot();
+        IReadOnlyList<NumberRange> gaps = state.GapsForSnapshot();
         return log.AppendAsync(snapshot: true, n => new ManifestBody
         {
             Sequence = n, Snapshot = true, CreatedUtc = clock.GetUtcNow(), Writer = Writer, Through = through, Gaps = gaps, Parts = parts,

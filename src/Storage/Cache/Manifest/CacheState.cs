@@ -49,18 +49,39 @@ internal sealed class CacheState
 
     /// <summary>
     /// The numbers up to <see cref="Through"/> whose deltas a snapshot built from this state would not hold: the
-    /// current snapshot's own gaps and every number after it, less the valid deltas seen.
+    /// current snapshot's own gaps and every number after it, less the valid deltas seen, as sorted disjoint ranges.
     /// </summary>
-    public IReadOnlyList<long> GapsForSnapshot()
+    public IReadOnlyList<NumberRange> GapsForSnapshot()
     {
         long from = Snapshot?.Body!.Through ?? 0;
-        var seen = Entries.Where(e => !e.Snapshot && e.IsValid).Select(e => e.Sequence).ToHashSet();
-        IEnumerable<long> candidates = (Snapshot?.Body!.Gaps ?? []).Concat(Range(from + 1, Through));
-        return candidates.Where(n => !seen.Contains(n)).Distinct().Order().ToArray();
+        long[] seen = Entries.Where(e => !e.Snapshot && e.IsValid).Select(e => e.Sequence).Distinct().Order().ToArray();
+        IEnumerable<NumberRange> candidates = (Snapshot?.Body!.Gaps ?? []).Append(new NumberRange(from + 1, Through));
+        var gaps = new List<NumberRange>();
+        foreach (NumberRange range in candidates.Where(r => r.First <= r.Last).OrderBy(r => r.First))
+        {
+            // Cut the seen deltas out of the range; what is left are the gaps.
+            long start = range.First;
+            foreach (long n in seen.Where(range.Contains))
+            {
+                if (n > start) Add(gaps, new NumberRange(start, n - 1));
+                start = n + 1;
+            }
+
+            if (start <= range.Last) Add(gaps, new NumberRange(start, range.Last));
+        }
+
+        return gaps;
     }
 
-    private static IEnumerable<long> Range(long first, long last)
+    /// <summary>Appends <paramref name="range"/>, merging it into the last one when they touch or overlap.</summary>
+    private static void Add(List<NumberRange> gaps, NumberRange range)
     {
-        for (long n = first; n <= last; n++) yield return n;
+        if (gaps.Count > 0 && range.First <= gaps[^1].Last + 1)
+        {
+            gaps[^1] = gaps[^1] with { Last = Math.Max(gaps[^1].Last, range.Last) };
+            return;
+        }
+
+        gaps.Add(range);
     }
 }

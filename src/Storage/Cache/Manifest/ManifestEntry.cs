@@ -37,11 +37,20 @@ internal sealed record ManifestBody
     /// <summary>Snapshots only: the highest entry number the snapshot looked at.</summary>
     public long Through { get; init; }
 
-    /// <summary>Snapshots only: numbers up to <see cref="Through"/> whose deltas it does not hold.</summary>
-    public IReadOnlyList<long> Gaps { get; init; } = [];
+    /// <summary>Snapshots only: ranges of numbers up to <see cref="Through"/> whose deltas it does not hold.</summary>
+    public IReadOnlyList<NumberRange> Gaps { get; init; } = [];
 
     public required IReadOnlyList<PartRecord> Parts { get; init; }
 
     /// <summary>True when this snapshot already holds the parts of delta number <paramref name="sequence"/>.</summary>
-    public bool Covers(long sequence) => Snapshot && sequence <= Through && !Gaps.Contains(sequence);
+    public bool Covers(long sequence) => Snapshot && sequence <= Through && !Gaps.Any(g => g.Contains(sequence));
+}
+
+/// <summary>
+/// Entry numbers <see cref="First"/> to <see cref="Last"/>, both included. Gaps are kept as ranges so that a stray
+/// entry with a huge number cannot blow a snapshot up to millions of single numbers.
+/// </summary>
+internal sealed record NumberRange(long First, long Last)
+{
+    public bool Contains(long n) => First <= n && n <= Last;
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace MoSiC.Stream.Storage.Cache.Manifest;
 
 /// <summary>A manifest entry file as found on disk: its number and kind from the name, and its body, or why it has none.</summary>
@@ -12,6 +14,8 @@ internal sealed record EntryFile(string Path, long Sequence, bool Snapshot, Mani
 /// </summary>
 internal sealed class ManifestLog(string dir)
 {
+    private readonly ConcurrentDictionary<string, (long Length, DateTime Written, EntryFile Entry)> _parsed = new(StringComparer.Ordinal);
+
     /// <summary>The manifest folder.</summary>
     public string Dir { get; } = dir;
 
@@ -32,7 +36,9 @@ internal sealed class ManifestLog(string dir)
 
     /// <summary>
     /// Every entry file, in number order (snapshots after deltas of the same number), parsed and checked. Synchronous:
-    /// entries are a few KB each and <c>FinishedClips</c> and <c>List</c> are synchronous by contract.
+    /// entries are a few KB each and <c>FinishedClips</c> and <c>List</c> are synchronous by contract. An entry is
+    /// parsed once per instance: entries are created whole and never changed, so a file with the same length and write
+    /// time as before is the same entry (one changed behind our back differs in both and is parsed again).
     /// </summary>
     public IReadOnlyList<EntryFile> ReadAll(CancellationToken ct = default)
     {
@@ -42,13 +48,20 @@ internal sealed class ManifestLog(string dir)
         {
             var entries = new List<EntryFile>();
             bool vanished = false;
-            foreach ((string path, long sequence, bool snapshot) in List())
+            var listed = ListFiles().ToArray();
+            foreach ((FileInfo file, long sequence, bool snapshot) in listed)
             {
+                ct.ThrowIfCancellationRequested();
+                if (_parsed.TryGetValue(file.FullName, out var known) && known.Length == file.Length && known.Written == file.LastWriteTimeUtc)
+                {
+                    entries.Add(known.Entry);
+                    continue;
+                }
+
                 byte[] bytes;
                 try
                 {
-                    ct.ThrowIfCancellationRequested();
-                    bytes = File.ReadAllBytes(path);
+                    bytes = File.ReadAllBytes(file.FullName);
                 }
                 catch (FileNotFoundException)
                 {
@@ -63,21 +76,29 @@ internal sealed class ManifestLog(string dir)
                     body = null;
                 }
 
-                entries.Add(new EntryFile(path, sequence, snapshot, body, why));
+                var entry = new EntryFile(file.FullName, sequence, snapshot, body, why);
+                _parsed[file.FullName] = (bytes.LongLength, file.LastWriteTimeUtc, entry);
+                entries.Add(entry);
             }
 
-            if (!vanished || attempt >= 10) return entries;
+            if (vanished && attempt < 10) continue;
+            var present = listed.Select(e => e.File.FullName).ToHashSet(StringComparer.Ordinal);
+            foreach (string gone in _parsed.Keys.Where(k => !present.Contains(k))) _parsed.TryRemove(gone, out _);
+            return entries;
         }
     }
 
     /// <summary>Entry files (not temporaries) in number order.</summary>
-    public IEnumerable<(string Path, long Sequence, bool Snapshot)> List()
+    public IEnumerable<(string Path, long Sequence, bool Snapshot)> List() => ListFiles().Select(e => (e.File.FullName, e.Sequence, e.Snapshot));
+
+    private IEnumerable<(FileInfo File, long Sequence, bool Snapshot)> ListFiles()
     {
-        if (!Directory.Exists(Dir)) return [];
-        var found = new List<(string, long, bool)>();
-        foreach (string path in Directory.EnumerateFiles(Dir))
+        var dir = new DirectoryInfo(Dir);
+        if (!dir.Exists) return [];
+        var found = new List<(FileInfo, long, bool)>();
+        foreach (FileInfo file in dir.EnumerateFiles())
         {
-            if (CacheLayout.TryParseEntryName(System.IO.Path.GetFileName(path), out long sequence, out bool snapshot)) found.Add((path, sequence, snapshot));
+            if (CacheLayout.TryParseEntryName(file.Name, out long sequence, out bool snapshot)) found.Add((file, sequence, snapshot));
         }
 
         return found.OrderBy(e => e.Item2).ThenBy(e => e.Item3);

@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using MoSiC.Stream.Core.Media;
+using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Stages.Decode;
+using MoSiC.Stream.Stages.Track;
+using MoSiC.Stream.Stages.Track.LucasKanade;
+using MoSiC.Stream.Storage.Cache;
+
+namespace MoSiC.Stream.Bench;
+
+/// <summary>
+/// <c>mosic-bench cache</c>: the trajectory cache on real LK tracks. (1) Row shapes: bytes per clip and encode/decode
+/// speed of one row per clip (the cache's format) against one row per track and one row per point-frame. (2) The
+/// cache through its public API: write and read throughput, bytes per clip, and the cost of reading one clip's tracks
+/// against tracking that clip with LK. Variants run interleaved, round by round, in one process.
+/// </summary>
+internal static class CacheBench
+{
+    public const string Usage =
+        """
+        usage: mosic-bench cache [--file F] [--clips N] [--part B] [--tracked K] [--repeats R] [--dir D] [--out results.md]
+
+          --file F     video whose LK tracks fill the cache (default: ../shared/data/real/sam2_gallery_dog/video.mp4)
+          --clips N    clips written and read per round (default 256), 12 frames of 224×224, 16×16 grid
+          --part B     clips per part, i.e. per write and per training batch (default 16)
+          --tracked K  distinct clips actually tracked (windows of the video at evenly spaced starts), reused under new
+                       keys to reach N (default N, so no two clips hold the same tracks and compression is honest)
+          --repeats R  timed rounds (default 5), after one warm-up round
+          --dir D      folder for the cache (default: a new folder under the temp dir, removed afterwards)
+          --out FILE   also write the Markdown report to FILE
+        """;
+
+    private const int Frames = 12, Size = 224, Grid = 16, SingleReads = 20;
+
+    private sealed record Options(string? File, int Clips, int Part, int Tracked, int Repeats, string? Dir, string? Out);
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        Options o;
+        try
+        {
+            o = Parse(args);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine($"mosic-bench cache: {e.Message}");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        int tracked = o.Tracked == 0 ? o.Clips : o.Tracked;
+        string file = o.File ?? Path.Combine(BenchSupport.RepositoryRoot() ?? ".", "..", "shared", "data", "real", "sam2_gallery_dog", "video.mp4");
+        var decode = new DecodeOptions { Resize = ResizeMode.Stretch, Width = Size, Height = Size };
+        using DecodedVideo video = await DecodedVideo.LoadAsync(VideoSource.FromFile(file), decode, int.MaxValue, 1, ct);
+        if (video.Frames.Count < Frames) throw new InvalidOperationException($"{file}: {video.Frames.Count} frames, need {Frames}");
+        // Clip b is the window of 12 frames at start b·stride: overlapping windows still give distinct tracks.
+        int stride = Math.Max(1, (video.Frames.Count - Frames) / Math.Max(1, tracked - 1));
+        int[] starts = Enumerable.Range(0, tracked).Select(b => Math.Min(b * stride, video.Frames.Count - Frames)).ToArray();
+        IReadOnlyList<ReadOnlyMemory<byte>> pixels = video.Pixels;
+        TrackClip[] trackClips = starts.Select((s, b) => new TrackClip($"clip{b}", pixels.Skip(s).Take(Frames).ToArray())).ToArray();
+        await using var lk = new LucasKanadeTracker(new LucasKanadeOptions(), 1);
+        TrackResult tracks;
+        await using (var setup = new LucasKanadeTracker(new LucasKanadeOptions(), Environment.ProcessorCount))
+        {
+            tracks = await setup.TrackAsync(new ClipBatch(Size, Size, trackClips), QuerySpec.Grid(Grid), ct);
+        }
+
+        var set = new TrackSet(lk.Identity.Key, QuerySpec.Grid(Grid).Describe(), $"stretch{Size}x{Size}", $"frames{Frames}/v1");
+        // Clip i: tracks of tracked clip i mod K, under video i / B, so a part (a write) is one video's clips.
+        CachedClip[] clips = Enumerable.Range(0, o.Clips).Select(i => Cached(set, tracks, i % tracked, starts[i % tracked], $"video{i / o.Part}", i % o.Part, video)).ToArray();
+        CachedClip[][] parts = clips.Chunk(o.Part).ToArray();
+        CachedClip single = Cached(set, tracks, 0, starts[0], "single", 0, video);
+        var oneClip = new ClipBatch(Size, Size, [trackClips[0]]);
+        double pointFramesPerClip = (double)Frames * Grid * Grid;
+
+        string root = o.Dir ?? Path.Combine(Path.GetTempPath(), "mosic-bench-cache-" + Environment.ProcessId);
+        var shapeEncode = CacheRowShapes.All.ToDictionary(s => s.Name, _ => new List<double>());
+        var shapeDecode = CacheRowShapes.All.ToDictionary(s => s.Name, _ => new List<double>());
+        var shapeBytes = new Dictionary<string, long>();
+        var t = new Dictionary<string, List<double>> { ["write"] = [], ["read all"] = [], ["read batch"] = [], ["read one"] = [], ["finished"] = [], ["lk one"] = [] };
+        long cacheBytes = 0;
+        try
+        {
+            for (int round = -1; round < o.Repeats; round++)
+            {
+                foreach (CacheRowShapes.Shape shape in CacheRowShapes.All)
+                {
+                    var clock = Stopwatch.StartNew();
+                    var encoded = new List<byte[]>();
+                    foreach (CachedClip[] part in parts) encoded.Add(await shape.Encode(part, ct));
+                    double encode = clock.Elapsed.TotalSeconds;
+                    clock.Restart();
+                    int decoded = 0;
+                    foreach (byte[] bytes in encoded) decoded += (await shape.Decode(bytes, ct)).Count;
+                    double decodeSeconds = clock.Elapsed.TotalSeconds;
+                    if (decoded != clips.Length) throw new InvalidOperationException($"{shape.Name}: decoded {decoded} clips of {clips.Length}");
+                    if (round == -1) CheckExact(shape, parts[0], await shape.Decode(encoded[0], ct));
+                    if (round < 0) continue;
+                    shapeEncode[shape.Name].Add(encode);
+                    shapeDecode[shape.Name].Add(decodeSeconds);
+                    shapeBytes[shape.Name] = encoded.Sum(b => (long)b.Length);
+                }
+
+                string dir = Path.Combine(root, $"round{round + 1}");
+                if (Directory.Exists(dir)) Directory.Delete(dir, true);
+                var cache = TrajectoryCache.Open(dir, new TrajectoryCacheOptions { CompactAfterDeltas = 0 });
+                await cache.WriteAsync(set, [single], ct); // outside timing: the clip the single reads look for
+
+                double Time(Action run)
+                {
+                    var clock = Stopwatch.StartNew();
+                    run();
+                    return clock.Elapsed.TotalSeconds;
+                }
+
+                async Task<double> TimeAsync(Func<Task> run)
+                {
+                    var clock = Stopwatch.StartNew();
+                    await run();
+                    return clock.Elapsed.TotalSeconds;
+                }
+
+                async Task<int> CountAsync(string? videoHash)
+                {
+                    int n = 0;
+                    await foreach (CachedClip _ in cache.ReadAsync(set, videoHash, ct)) n++;
+                    return n;
+                }
+
+                var times = new Dictionary<string, double>
+                {
+                    ["write"] = await TimeAsync(async () => { foreach (CachedClip[] part in parts) await cache.WriteAsync(set, part, ct); }),
+                    ["read all"] = await TimeAsync(async () => Require(await CountAsync(null), clips.Length + 1, "read all")),
+                    // Per batch: every video's batch read once, averaged; per single clip: 20 reads, averaged.
+                    ["read batch"] = await TimeAsync(async () =>
+                    {
+                        foreach (CachedClip[] part in parts) Require(await CountAsync(part[0].VideoHash), part.Length, "read batch");
+                    }) / parts.Length,
+                    ["read one"] = await TimeAsync(async () =>
+                    {
+                        for (int i = 0; i < SingleReads; i++) Require(await CountAsync(single.VideoHash), 1, "read one");
+                    }) / SingleReads,
+                    ["finished"] = Time(() => Require(cache.FinishedClips(set).Count, clips.Length + 1, "finished")),
+                    ["lk one"] = await TimeAsync(async () => await lk.TrackAsync(oneClip, QuerySpec.Grid(Grid), ct)),
+                };
+                cacheBytes = cache.List().Single().Bytes - new FileInfo(Directory.GetFiles(Path.Combine(dir, "tracker=" + set.Id), "part-*.parquet")
+                    .Single(p => p.EndsWith(PartNameOf(single), StringComparison.Ordinal))).Length;
+                if (round >= 0)
+                {
+                    foreach ((string name, double seconds) in times) t[name].Add(seconds);
+                }
+            }
+        }
+        finally
+        {
+            if (o.Dir is null && Directory.Exists(root)) Directory.Delete(root, true);
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var report = new StringBuilder();
+        report.AppendLine(inv, $"Input: {file} → {Size}×{Size}, LK tracks of {tracked} clips × {Frames} frames (windows starting every {stride} frames), {Grid}×{Grid} = {Grid * Grid} points, no confidence; " +
+                               $"{o.Clips} clips per round in parts of {o.Part}; Parquet.Net, Snappy; median of {o.Repeats} interleaved rounds after 1 warm-up.");
+        report.AppendLine();
+        report.AppendLine("**Row shapes** (encode and decode in memory, whole parts, to and from `CachedClip`):");
+        report.AppendLine();
+        report.AppendLine("| shape | bytes/clip | vs clip rows | encode clips/s | decode clips/s | decode vs clip rows |");
+        report.AppendLine("|---|---:|---:|---:|---:|---:|");
+        string baseline = CacheRowShapes.All[0].Name;
+        foreach (CacheRowShapes.Shape shape in CacheRowShapes.All)
+        {
+            double bytes = shapeBytes[shape.Name] / (double)clips.Length;
+            double enc = clips.Length / BenchSupport.Median(shapeEncode[shape.Name]), dec = clips.Length / BenchSupport.Median(shapeDecode[shape.Name]);
+            double decBase = clips.Length / BenchSupport.Median(shapeDecode[baseline]);
+            report.AppendLine(inv, $"| {shape.Name} | {bytes:0} | {bytes / (shapeBytes[baseline] / (double)clips.Length):0.00} | {enc:0} | {dec:0} | {dec / decBase:0.00} |");
+        }
+
+        double Median(string name) => BenchSupport.Median(t[name]);
+        double writeS = Median("write"), readS = Median("read all");
+        double rawMb = clips.Length * (pointFramesPerClip * 9) / 1e6; // x, y as float32 and visible as a byte: what a trainer holds in memory
+        report.AppendLine();
+        report.AppendLine("**Cache (public API, files on disk, fsync on)**:");
+        report.AppendLine();
+        report.AppendLine("| measure | value |");
+        report.AppendLine("|---|---:|");
+        report.AppendLine(inv, $"| bytes per clip on disk | {cacheBytes / (double)clips.Length:0} (raw x, y, visible: {pointFramesPerClip * 9:0}) |");
+        report.AppendLine(inv, $"| write, {o.Part} clips per part | {clips.Length / writeS:0} clips/s, {cacheBytes / 1e6 / writeS:0.0} MB/s on disk ({rawMb / writeS:0.0} MB/s of raw tracks) |");
+        report.AppendLine(inv, $"| read all ({clips.Length} clips) | {clips.Length / readS:0} clips/s = rows/s, {clips.Length * pointFramesPerClip / readS / 1e6:0.00} M point-frames/s |");
+        report.AppendLine(inv, $"| read one batch (one video: {o.Part} clips, one part; mean over the {parts.Length} videos) | {o.Part / Median("read batch"):0} clips/s, {Median("read batch") * 1e3:0.00} ms per batch |");
+        report.AppendLine(inv, $"| read one clip (alone in its part; mean of {SingleReads} reads) | {Median("read one") * 1e3:0.00} ms |");
+        report.AppendLine(inv, $"| FinishedClips ({clips.Length + 1} clips, {parts.Length + 1} entries) | {Median("finished") * 1e3:0.00} ms |");
+        report.AppendLine(inv, $"| track one clip with LK (1 thread) | {Median("lk one") * 1e3:0.00} ms |");
+        double[] single1 = t["lk one"].Zip(t["read one"], (a, b) => a / b).Order().ToArray();
+        double[] batch1 = t["lk one"].Zip(t["read batch"], (a, b) => a / (b / o.Part)).Order().ToArray();
+        report.AppendLine();
+        report.AppendLine(inv, $"Reading a clip instead of tracking it: {Median("lk one") / Median("read one"):0}× cheaper for one clip alone " +
+                               $"(round by round {BenchSupport.Median(single1):0} [{single1[0]:0}–{single1[^1]:0}]), " +
+                               $"{Median("lk one") / (Median("read batch") / o.Part):0}× per clip of a {o.Part}-clip batch " +
+                               $"(round by round {BenchSupport.Median(batch1):0} [{batch1[0]:0}–{batch1[^1]:0}]).");
+        Console.Write(report);
+        if (o.Out is not null) await File.WriteAllTextAsync(o.Out, report.ToString(), ct);
+        return 0;
+    }
+
+    private static string PartNameOf(CachedClip clip) =>
+        "part-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(clip.ClipKey)))[..20] + ".parquet";
+
+    private static void Require(int actual, int expected, string what)
+    {
+        if (actual != expected) throw new InvalidOperationException($"{what}: {actual} clips, expected {expected}");
+    }
+
+    private static CachedClip Cached(TrackSet set, TrackResult result, int b, int start, string video, int clipIndex, DecodedVideo decoded)
+    {
+        TrackResult one = result.Slice(b);
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(video)));
+        int[] frames = decoded.Frames.Skip(start).Take(Frames).Select(f => f.Index).ToArray();
+        int cells = one.Frames * one.Points;
+        return new CachedClip
+        {
+            ClipKey = set.ClipKey(hash, clipIndex, frames), VideoHash = hash, VideoPath = $"/corpus/{video}.mp4", ClipIndex = clipIndex,
+            FrameIndices = frames, TimestampsSeconds = decoded.Frames.Skip(start).Take(Frames).Select(f => f.Timestamp.TotalSeconds).ToArray(),
+            Width = Size, Height = Size, Frames = one.Frames, Points = one.Points,
+            QueryFrame = one.Queries.Select(q => q.Frame).ToArray(), QueryX = one.Queries.Select(q => q.X).ToArray(), QueryY = one.Queries.Select(q => q.Y).ToArray(),
+            X = Enumerable.Range(0, cells).Select(i => one.Positions[2 * i]).ToArray(),
+            Y = Enumerable.Range(0, cells).Select(i => one.Positions[2 * i + 1]).ToArray(),
+            Visible = one.Visible, Confidence = one.Confidence,
+        };
+    }
+
+    /// <summary>A shape that loses a bit is no contender: check the first part decodes to exactly what went in.</summary>
+    private static void CheckExact(CacheRowShapes.Shape shape, CachedClip[] expected, List<CachedClip> actual)
+    {
+        foreach (CachedClip e in expected)
+        {
+            CachedClip a = actual.Single(c => c.ClipKey == e.ClipKey);
+            bool same = MemoryMarshal.AsBytes(e.X.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(a.X.AsSpan()))
+                && MemoryMarshal.AsBytes(e.Y.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(a.Y.AsSpan()))
+                && e.Visible.AsSpan().SequenceEqual(a.Visible) && e.FrameIndices.AsSpan().SequenceEqual(a.FrameIndices)
+                && MemoryMarshal.AsBytes(e.QueryX.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(a.QueryX.AsSpan()))
+                && (e.Confidence is null) == (a.Confidence is null) && (e.Frames, e.Points) == (a.Frames, a.Points);
+            if (!same) throw new InvalidOperationException($"{shape.Name}: clip {e.ClipKey} does not round-trip exactly");
+        }
+    }
+
+    private static Options Parse(string[] args)
+    {
+        var o = new Options(null, 256, 16, 0, 5, null, null);
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            o = args[i] switch
+            {
+                "--file" => o with { File = Next() },
+                "--clips" => o with { Clips = Int() },
+                "--part" => o with { Part = Int() },
+                "--tracked" => o with { Tracked = Int() },
+                "--repeats" => o with { Repeats = Int() },
+                "--dir" => o with { Dir = Next() },
+                "--out" => o with { Out = Next() },
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
+            };
+        }
+
+        if (o.Clips < 1 || o.Part < 1 || o.Tracked < 0 || o.Repeats < 1) throw new ArgumentException("--clips, --part and --repeats must be >= 1, --tracked >= 0 (0 = as many as --clips)");
+        return o;
+    }
+}
