@@ -87,8 +87,18 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, Cli("synth", "--out", "x", "--width", "31").Code);
     }
 
+    [Fact]
+    public void Track_without_arguments_precomputes_the_embedded_sample_into_its_cache_once()
+    {
+        var (code, output, error) = Cli("track");
+        Assert.True(code == 0, output + error);
+        Assert.Contains("tracked 12 clips in 6 batches, 0 already cached; 6 of 6 videos, 0 failed", output);
+        var again = Cli("track");
+        Assert.Contains("tracked 0 clips in 0 batches, 12 already cached", again.Out);
+        Assert.Equal(0, Cli("cache", "verify").Code);
+    }
+
     [Theory]
-    [InlineData("track")]
     [InlineData("train")]
     [InlineData("eval")]
     [InlineData("profile")]
