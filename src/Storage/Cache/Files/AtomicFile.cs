@@ -52,18 +52,7 @@ internal static class AtomicFile
     }
 
     /// <summary>Renames <paramref name="temp"/> to <paramref name="finalPath"/> only if no file has that name (atomic no-clobber); false if one has.</summary>
-    public static bool TryMoveNew(string temp, string finalPath)
-    {
-        try
-        {
-            File.Move(temp, finalPath, overwrite: false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(finalPath))
-        {
-            return false;
-        }
-    }
+    public static bool TryMoveNew(string temp, string finalPath) => NoClobberRename.TryRename(temp, finalPath);
 
     /// <summary>Deletes <paramref name="path"/> if it exists; a file that vanished meanwhile is not an error.</summary>
     public static void TryDelete(string path)
