@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MoSiC.Stream.Bench;
 
 /// <summary>What the benchmarks share: where the repository is, and the median of a run's rounds.</summary>
@@ -22,4 +24,18 @@ internal static class BenchSupport
         var mid = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
+
+    /// <summary>Folds "--name value" pairs into <paramref name="options"/> with <paramref name="apply"/>, which throws on an unknown name.</summary>
+    public static T ParseOptions<T>(string[] args, T options, Func<T, string, string, T> apply)
+    {
+        for (int i = 0; i < args.Length; i += 2)
+        {
+            if (i + 1 >= args.Length) throw new ArgumentException($"{args[i]} needs a value");
+            options = apply(options, args[i], args[i + 1]);
+        }
+
+        return options;
+    }
+
+    public static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
 }

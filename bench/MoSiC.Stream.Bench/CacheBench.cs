@@ -247,23 +247,17 @@ internal static class CacheBench
 
     private static Options Parse(string[] args)
     {
-        var o = new Options(null, 256, 16, 0, 5, null, null);
-        for (int i = 0; i < args.Length; i++)
+        Options o = BenchSupport.ParseOptions(args, new Options(null, 256, 16, 0, 5, null, null), (given, name, value) => name switch
         {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
-            o = args[i] switch
-            {
-                "--file" => o with { File = Next() },
-                "--clips" => o with { Clips = Int() },
-                "--part" => o with { Part = Int() },
-                "--tracked" => o with { Tracked = Int() },
-                "--repeats" => o with { Repeats = Int() },
-                "--dir" => o with { Dir = Next() },
-                "--out" => o with { Out = Next() },
-                _ => throw new ArgumentException($"unknown option {args[i]}"),
-            };
-        }
+            "--file" => given with { File = value },
+            "--clips" => given with { Clips = BenchSupport.Int(value) },
+            "--part" => given with { Part = BenchSupport.Int(value) },
+            "--tracked" => given with { Tracked = BenchSupport.Int(value) },
+            "--repeats" => given with { Repeats = BenchSupport.Int(value) },
+            "--dir" => given with { Dir = value },
+            "--out" => given with { Out = value },
+            _ => throw new ArgumentException($"unknown option {name}"),
+        });
 
         if (o.Clips < 1 || o.Part < 1 || o.Tracked < 0 || o.Repeats < 1) throw new ArgumentException("--clips, --part and --repeats must be >= 1, --tracked >= 0 (0 = as many as --clips)");
         return o;

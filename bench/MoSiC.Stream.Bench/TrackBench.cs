@@ -129,23 +129,17 @@ internal static class TrackBench
 
     private static Options Parse(string[] args)
     {
-        var o = new Options(null, 224, 4, 12, 16, 7, null);
-        for (int i = 0; i < args.Length; i++)
+        Options o = BenchSupport.ParseOptions(args, new Options(null, 224, 4, 12, 16, 7, null), (given, name, value) => name switch
         {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
-            o = args[i] switch
-            {
-                "--file" => o with { File = Next() },
-                "--size" => o with { Size = Int() },
-                "--clips" => o with { Clips = Int() },
-                "--frames" => o with { Frames = Int() },
-                "--grid" => o with { Grid = Int() },
-                "--repeats" => o with { Repeats = Int() },
-                "--out" => o with { Out = Next() },
-                _ => throw new ArgumentException($"unknown option {args[i]}"),
-            };
-        }
+            "--file" => given with { File = value },
+            "--size" => given with { Size = BenchSupport.Int(value) },
+            "--clips" => given with { Clips = BenchSupport.Int(value) },
+            "--frames" => given with { Frames = BenchSupport.Int(value) },
+            "--grid" => given with { Grid = BenchSupport.Int(value) },
+            "--repeats" => given with { Repeats = BenchSupport.Int(value) },
+            "--out" => given with { Out = value },
+            _ => throw new ArgumentException($"unknown option {name}"),
+        });
 
         if (o.Clips < 1 || o.Frames < 2 || o.Grid < 1 || o.Repeats < 1 || o.Size < 0) throw new ArgumentException("--clips ≥ 1, --frames ≥ 2, --grid ≥ 1, --repeats ≥ 1, --size ≥ 0");
         return o;
