@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Runner.Track;
 using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Stages.Track.LucasKanade;
@@ -214,20 +215,10 @@ internal static class CacheBench
 
     private static CachedClip Cached(TrackSet set, TrackResult result, int b, int start, string video, int clipIndex, DecodedVideo decoded)
     {
-        TrackResult one = result.Slice(b);
         string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(video)));
-        int[] frames = decoded.Frames.Skip(start).Take(Frames).Select(f => f.Index).ToArray();
-        int cells = one.Frames * one.Points;
-        return new CachedClip
-        {
-            ClipKey = set.ClipKey(hash, clipIndex, frames), VideoHash = hash, VideoPath = $"/corpus/{video}.mp4", ClipIndex = clipIndex,
-            FrameIndices = frames, TimestampsSeconds = decoded.Frames.Skip(start).Take(Frames).Select(f => f.Timestamp.TotalSeconds).ToArray(),
-            Width = Size, Height = Size, Frames = one.Frames, Points = one.Points,
-            QueryFrame = one.Queries.Select(q => q.Frame).ToArray(), QueryX = one.Queries.Select(q => q.X).ToArray(), QueryY = one.Queries.Select(q => q.Y).ToArray(),
-            X = Enumerable.Range(0, cells).Select(i => one.Positions[2 * i]).ToArray(),
-            Y = Enumerable.Range(0, cells).Select(i => one.Positions[2 * i + 1]).ToArray(),
-            Visible = one.Visible, Confidence = one.Confidence,
-        };
+        var frames = decoded.Frames.Skip(start).Take(Frames).ToArray();
+        return CachedClips.From(set, result, b, hash, $"/corpus/{video}.mp4", clipIndex, frames.Select(f => f.Index).ToArray(),
+            frames.Select(f => f.Timestamp.TotalSeconds).ToArray(), Size, Size);
     }
 
     /// <summary>A shape that loses a bit is no contender: check the first part decodes to exactly what went in.</summary>

@@ -82,31 +82,9 @@ internal sealed class ClipBatcher(IPointTracker tracker, QuerySpec queries, Traj
         }
     }
 
-    private static CachedClip ToCached(PendingClip clip, TrackResult result, int b)
-    {
-        TrackResult one = result.Slice(b);
-        int cells = one.Frames * one.Points;
-        return new CachedClip
-        {
-            ClipKey = clip.Key,
-            VideoHash = clip.VideoHash,
-            VideoPath = clip.Video.Source.Path,
-            ClipIndex = clip.Index,
-            FrameIndices = [.. clip.Plan.FrameIndices],
-            TimestampsSeconds = clip.Plan.FrameIndices.Select(i => clip.Video.Frames[i].Timestamp.TotalSeconds).ToArray(),
-            Width = clip.Video.Width,
-            Height = clip.Video.Height,
-            Frames = one.Frames,
-            Points = one.Points,
-            QueryFrame = one.Queries.Select(q => q.Frame).ToArray(),
-            QueryX = one.Queries.Select(q => q.X).ToArray(),
-            QueryY = one.Queries.Select(q => q.Y).ToArray(),
-            X = Enumerable.Range(0, cells).Select(i => one.Positions[2 * i]).ToArray(),
-            Y = Enumerable.Range(0, cells).Select(i => one.Positions[2 * i + 1]).ToArray(),
-            Visible = one.Visible,
-            Confidence = one.Confidence,
-        };
-    }
+    private CachedClip ToCached(PendingClip clip, TrackResult result, int b) =>
+        CachedClips.From(set, result, b, clip.VideoHash, clip.Video.Source.Path, clip.Index, [.. clip.Plan.FrameIndices],
+            clip.Plan.FrameIndices.Select(i => clip.Video.Frames[i].Timestamp.TotalSeconds).ToArray(), clip.Video.Width, clip.Video.Height);
 
     /// <summary>Releases the frames of clips never tracked (an interrupted run).</summary>
     public void Dispose()

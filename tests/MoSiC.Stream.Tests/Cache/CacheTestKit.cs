@@ -44,25 +44,8 @@ internal static class CacheTestKit
     }
 
     /// <summary>Clip <paramref name="clip"/> of a tracker's batch result as the cache stores it.</summary>
-    public static CachedClip FromTracks(TrackSet set, TrackResult result, int clip, string videoHash, string videoPath, int clipIndex, int[] frameIndices, double[] timestamps, int width, int height)
-    {
-        TrackResult one = result.Slice(clip);
-        int cells = one.Frames * one.Points;
-        float[] x = new float[cells], y = new float[cells];
-        for (int i = 0; i < cells; i++)
-        {
-            x[i] = one.Positions[2 * i];
-            y[i] = one.Positions[2 * i + 1];
-        }
-
-        return new CachedClip
-        {
-            ClipKey = set.ClipKey(videoHash, clipIndex, frameIndices), VideoHash = videoHash, VideoPath = videoPath, ClipIndex = clipIndex,
-            FrameIndices = frameIndices, TimestampsSeconds = timestamps, Width = width, Height = height, Frames = one.Frames, Points = one.Points,
-            QueryFrame = one.Queries.Select(q => q.Frame).ToArray(), QueryX = one.Queries.Select(q => q.X).ToArray(), QueryY = one.Queries.Select(q => q.Y).ToArray(),
-            X = x, Y = y, Visible = one.Visible, Confidence = one.Confidence,
-        };
-    }
+    public static CachedClip FromTracks(TrackSet set, TrackResult result, int clip, string videoHash, string videoPath, int clipIndex, int[] frameIndices, double[] timestamps, int width, int height) =>
+        MoSiC.Stream.Runner.Track.CachedClips.From(set, result, clip, videoHash, videoPath, clipIndex, frameIndices, timestamps, width, height);
 
     /// <summary>Asserts two clips are equal field by field, floats and doubles bit for bit.</summary>
     public static void AssertSame(CachedClip expected, CachedClip actual)
