@@ -37,7 +37,7 @@ public class PosResampleTests
 
         var official = PosEmbedResize.Runtime(tokens, 16, 16, squareImage: true, antialias: false, offset: 0.1);
         var expected = io["resampled_scale_offset0.1_bicubic"].permute(0, 2, 3, 1).reshape(1, 256, 384);
-                // 5.6e-6 measured against LibTorch 2.10; the README's own float64 model of this path is 8.9e-6 off the
+        // 5.6e-6 measured against LibTorch 2.10; the README's own float64 model of this path is 8.9e-6 off the
         // torch 1.13 fixture, so the coordinate arithmetic differs slightly between versions: general tolerance here.
         Golden.AssertClose(official[.., 1..], expected, Golden.ResampleTol, "scale (16+0.1)/37");
         Assert.Equal(0.0, Golden.MaxAbsDiff(official[.., ..1], ones(1, 1, 384)));
