@@ -46,6 +46,9 @@ internal static class Golden
         return d.item<double>();
     }
 
+    /// <summary>Same shape and bit-identical values.</summary>
+    public static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && MaxAbsDiff(a, b) == 0;
+
     public static void AssertClose(Tensor actual, Tensor expected, double atol, string what)
     {
         double err = MaxAbsDiff(actual, expected);
