@@ -63,7 +63,7 @@ public class PosResampleTests
             var ours = AntialiasedBicubic.Resize(x, h, w);
             var libtorch = nn.functional.interpolate(x, size: [h, w], mode: InterpolationMode.Bicubic,
                 align_corners: false, antialias: true);
-            Golden.AssertClose(ours, libtorch, 1e-5, $"37×23 → {h}×{w}");
+            Golden.AssertClose(ours, libtorch, Golden.ResampleTol, $"37×23 → {h}×{w}");
         }
     }
 
