@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -84,14 +85,19 @@ public sealed class SafetensorsReader
     public Tensor Load(string name)
     {
         var e = Entry(name);
-        // Bytes in, then reinterpret: one code path for every dtype, and the data are little-endian like the host.
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors reading needs a little-endian host");
-        var raw = new byte[e.End - e.Begin];
-        Array.Copy(_data, _dataStart + e.Begin, raw, 0, raw.Length);
+        var raw = new ReadOnlySpan<byte>(_data, checked((int)(_dataStart + e.Begin)), checked((int)(e.End - e.Begin)));
         using var scope = NewDisposeScope();
-        long count = e.Shape.Aggregate(1L, (a, d) => a * d);
-        // frombuffer may alias the managed array; clone so the tensor owns native memory.
-        Tensor flat = count == 0 ? empty(0, e.DType) : frombuffer(raw, e.DType, count, 0).clone();
+        Tensor flat = e.DType switch
+        {
+            ScalarType.Float32 => tensor(MemoryMarshal.Cast<byte, float>(raw).ToArray()),
+            // fp16 widens to fp32 exactly; narrowing back restores the stored bits.
+            ScalarType.Float16 => tensor(Array.ConvertAll(MemoryMarshal.Cast<byte, Half>(raw).ToArray(), h => (float)h)).to(ScalarType.Float16),
+            ScalarType.Int64 => tensor(MemoryMarshal.Cast<byte, long>(raw).ToArray()),
+            ScalarType.Byte => tensor(raw.ToArray()),
+            ScalarType.Bool => tensor(Array.ConvertAll(raw.ToArray(), b => b != 0)),
+            _ => throw new InvalidDataException($"\"{name}\": unsupported dtype {e.DType}"),
+        };
         return flat.reshape(e.Shape).contiguous().MoveToOuterDisposeScope();
     }
 

@@ -38,9 +38,10 @@ public static class SinkhornKnopp
         using var colTarget = full(new[] { n }, 1f / n, ScalarType.Float32, scores.device);
         for (int i = 0; i < iterations; i++)
         {
-            using var rowScale = rowTarget.div(q.sum(1)).unsqueeze(1);
+            using var rowScale = rowTarget.div(q.sum(dim: 1)).unsqueeze(1);
             q = q.mul(rowScale);
-            using var colScale = colTarget.div(q.sum(0)).unsqueeze(0);
+            // Named dim: a bare literal 0 would bind to sum(ScalarType), i.e. a whole-tensor sum in uint8.
+            using var colScale = colTarget.div(q.sum(dim: 0)).unsqueeze(0);
             q = q.mul(colScale);
         }
         Tensor result = q.div(q.sum(0, keepdim: true)).t().contiguous();

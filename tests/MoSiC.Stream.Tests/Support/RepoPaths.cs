@@ -8,6 +8,9 @@ internal static class RepoPaths
     /// <summary>The shared real clips (<c>../shared/data/real</c>); tests that need them skip when absent.</summary>
     public static string RealData => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "real"));
 
+    /// <summary>The golden parity fixtures (<c>../shared/data/golden</c>); tests that need them skip when absent.</summary>
+    public static string Golden => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "golden"));
+
     public static string Pipelines => Path.Combine(Root, "pipelines");
 
     private static string FindRoot()
