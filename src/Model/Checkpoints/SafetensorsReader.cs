@@ -6,124 +6,167 @@ namespace MoSiC.Stream.Model.Checkpoints;
 
 /// <summary>
 /// Reads <c>.safetensors</c> files: an 8-byte little-endian header length, a UTF-8 JSON header
-/// <c>{name: {dtype, shape, data_offsets}}</c> (plus optional <c>__metadata__</c>), then raw little-endian,
-/// C-contiguous tensor data.
+/// <c>{name: {dtype, shape, data_offsets}}</c> (plus an optional <c>__metadata__</c> map), then raw little-endian,
+/// C-contiguous tensor data. <see cref="Open"/> parses the header and loads tensors one by one from the file
+/// (fixtures, random access); <see cref="Read"/> loads them all as a <see cref="StateDict"/> (checkpoints).
+/// Tensors are read straight into fresh CPU storage: no whole-file buffer, so a 350 MB checkpoint costs 350 MB.
 /// </summary>
-public static class SafetensorsReader
+public sealed class SafetensorsReader
 {
+    private const string MetadataKey = "__metadata__";
+
     // A header larger than this is a corrupt or hostile file, not a checkpoint (the format's own limit is 100 MB).
     private const long MaxHeaderBytes = 100L * 1024 * 1024;
 
-    /// <summary>Reads every tensor of <paramref name="path"/> onto the CPU, in header order.</summary>
+    private readonly string _path;
+    private readonly long _dataStart;
+    private readonly List<SafetensorsEntry> _order;
+    private readonly Dictionary<string, SafetensorsEntry> _entries;
+
+    private SafetensorsReader(string path, long dataStart, List<SafetensorsEntry> order, IReadOnlyDictionary<string, string> metadata)
+    {
+        (_path, _dataStart, _order, Metadata) = (path, dataStart, order, metadata);
+        _entries = order.ToDictionary(e => e.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>The optional string→string <c>__metadata__</c> map (empty when absent).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>Tensor names, sorted ordinally.</summary>
+    public IReadOnlyList<string> Names => _entries.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Whether the file holds a tensor called <paramref name="name"/>.</summary>
+    public bool Contains(string name) => _entries.ContainsKey(name);
+
+    /// <summary>The header entry of <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such tensor.</exception>
+    public SafetensorsEntry Entry(string name) =>
+        _entries.TryGetValue(name, out var e) ? e : throw new KeyNotFoundException($"{_path}: no tensor \"{name}\" in the file");
+
+    /// <summary>Opens <paramref name="path"/> and checks its header against the file.</summary>
     /// <exception cref="InvalidDataException">The file is not well-formed safetensors; the message names the file.</exception>
-    public static StateDict Read(string path)
+    public static SafetensorsReader Open(string path)
     {
         using var stream = File.OpenRead(path);
-        var entries = ReadHeader(stream, path, out long dataStart);
-        long dataLength = stream.Length - dataStart;
-        var tensors = new List<KeyValuePair<string, Tensor>>(entries.Count);
-        try
-        {
-            foreach (var e in entries)
-            {
-                long bytes = e.Shape.Aggregate(1L, (a, s) => a * s) * ElementSize(e.Dtype);
-                if (e.Begin < 0 || e.End > dataLength || e.End - e.Begin != bytes)
-                    throw new InvalidDataException(
-                        $"{path}: tensor '{e.Name}' ({e.DtypeName} [{string.Join(", ", e.Shape)}]) has data_offsets " +
-                        $"[{e.Begin}, {e.End}] that do not fit {bytes} bytes inside the {dataLength}-byte data section");
-                var t = empty(e.Shape, e.Dtype);
-                tensors.Add(new(e.Name, t));
-                stream.Position = dataStart + e.Begin;
-                // Reads straight into the tensor's CPU storage (contiguous, fresh).
-                stream.ReadExactly(t.bytes);
-                if (!BitConverter.IsLittleEndian)
-                    throw new PlatformNotSupportedException("safetensors data is little-endian; big-endian hosts are not supported");
-            }
-        }
-        catch
-        {
-            foreach (var (_, t) in tensors)
-                t.Dispose();
-            throw;
-        }
-        return new StateDict(path, tensors);
-    }
-
-    /// <summary>The <c>__metadata__</c> map of <paramref name="path"/> (empty when absent).</summary>
-    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
-    {
-        using var stream = File.OpenRead(path);
-        using var doc = JsonDocument.Parse(ReadHeaderBytes(stream, path));
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (doc.RootElement.TryGetProperty("__metadata__", out var meta) && meta.ValueKind == JsonValueKind.Object)
-            foreach (var p in meta.EnumerateObject())
-                result[p.Name] = p.Value.GetString() ?? "";
-        return result;
-    }
-
-    private sealed record Entry(string Name, string DtypeName, ScalarType Dtype, long[] Shape, long Begin, long End);
-
-    private static byte[] ReadHeaderBytes(System.IO.Stream stream, string path)
-    {
-        Span<byte> lengthBytes = stackalloc byte[8];
-        if (stream.Length < 8)
-            throw new InvalidDataException($"{path}: too short for a safetensors file ({stream.Length} bytes)");
-        stream.ReadExactly(lengthBytes);
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-        if (headerLength > (ulong)MaxHeaderBytes || (long)headerLength > stream.Length - 8)
-            throw new InvalidDataException($"{path}: safetensors header length {headerLength} exceeds the file ({stream.Length} bytes)");
-        var header = new byte[headerLength];
-        stream.ReadExactly(header);
-        return header;
-    }
-
-    private static List<Entry> ReadHeader(System.IO.Stream stream, string path, out long dataStart)
-    {
         byte[] header = ReadHeaderBytes(stream, path);
-        dataStart = 8 + header.Length;
-        var entries = new List<Entry>();
+        long dataStart = 8 + header.Length;
+        long dataLength = stream.Length - dataStart;
+        var entries = new List<SafetensorsEntry>();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
             using var doc = JsonDocument.Parse(header);
             foreach (var p in doc.RootElement.EnumerateObject())
             {
-                if (p.Name == "__metadata__")
+                if (p.Name == MetadataKey)
+                {
+                    foreach (var m in p.Value.EnumerateObject()) metadata[m.Name] = m.Value.GetString() ?? "";
                     continue;
-                string dtypeName = p.Value.GetProperty("dtype").GetString() ?? "";
-                long[] shape = p.Value.GetProperty("shape").EnumerateArray().Select(s => s.GetInt64()).ToArray();
-                long[] offsets = p.Value.GetProperty("data_offsets").EnumerateArray().Select(s => s.GetInt64()).ToArray();
-                if (offsets.Length != 2)
-                    throw new InvalidDataException($"{path}: tensor '{p.Name}' needs two data_offsets, got {offsets.Length}");
-                entries.Add(new Entry(p.Name, dtypeName, ParseDtype(dtypeName, p.Name, path), shape, offsets[0], offsets[1]));
+                }
+
+                SafetensorsEntry entry = ParseEntry(path, p.Name, p.Value);
+                if (entry.End > dataLength)
+                    throw new InvalidDataException($"{path}: tensor '{p.Name}' has data_offsets [{entry.Begin}, {entry.End}] past the {dataLength}-byte data section");
+                entries.Add(entry);
             }
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new InvalidDataException($"{path}: malformed safetensors header: {ex.Message}", ex);
         }
-        return entries;
+
+        return new SafetensorsReader(path, dataStart, entries, metadata);
     }
 
-    private static ScalarType ParseDtype(string dtype, string name, string path) => dtype switch
+    /// <summary>A new CPU tensor holding <paramref name="name"/> with its stored dtype and shape (0-d for <c>shape: []</c>); the caller disposes it.</summary>
+    public Tensor Load(string name)
     {
-        "F64" => ScalarType.Float64,
-        "F32" => ScalarType.Float32,
-        "F16" => ScalarType.Float16,
-        "BF16" => ScalarType.BFloat16,
-        "I64" => ScalarType.Int64,
-        "I32" => ScalarType.Int32,
-        "I16" => ScalarType.Int16,
-        "I8" => ScalarType.Int8,
-        "U8" => ScalarType.Byte,
-        "BOOL" => ScalarType.Bool,
-        _ => throw new InvalidDataException($"{path}: tensor '{name}' has unsupported dtype '{dtype}'"),
-    };
+        SafetensorsEntry e = Entry(name);
+        using var stream = File.OpenRead(_path);
+        return Load(stream, e);
+    }
 
-    private static long ElementSize(ScalarType dtype) => dtype switch
+    /// <summary>Reads every tensor of <paramref name="path"/> onto the CPU, in header order.</summary>
+    /// <exception cref="InvalidDataException">The file is not well-formed safetensors; the message names the file.</exception>
+    public static StateDict Read(string path)
     {
-        ScalarType.Float64 or ScalarType.Int64 => 8,
-        ScalarType.Float32 or ScalarType.Int32 => 4,
-        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
-        _ => 1,
-    };
+        SafetensorsReader reader = Open(path);
+        using var stream = File.OpenRead(path);
+        var tensors = new List<KeyValuePair<string, Tensor>>(reader._order.Count);
+        try
+        {
+            foreach (SafetensorsEntry e in reader._order) tensors.Add(new(e.Name, reader.Load(stream, e)));
+        }
+        catch
+        {
+            foreach (var (_, t) in tensors) t.Dispose();
+            throw;
+        }
+
+        return new StateDict(path, tensors);
+    }
+
+    /// <summary>The <c>__metadata__</c> map of <paramref name="path"/> (empty when absent).</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path) => Open(path).Metadata;
+
+    private Tensor Load(FileStream stream, SafetensorsEntry e)
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors data is little-endian; big-endian hosts are not supported");
+        var t = empty(e.Shape, e.DType);
+        try
+        {
+            stream.Position = _dataStart + e.Begin;
+            // Straight into the fresh tensor's contiguous CPU storage.
+            stream.ReadExactly(t.bytes);
+            return t;
+        }
+        catch
+        {
+            t.Dispose();
+            throw;
+        }
+    }
+
+    private static byte[] ReadHeaderBytes(System.IO.Stream stream, string path)
+    {
+        Span<byte> lengthBytes = stackalloc byte[8];
+        if (stream.Length < 8) throw new InvalidDataException($"{path}: too short for a safetensors file ({stream.Length} bytes)");
+        stream.ReadExactly(lengthBytes);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength == 0 || headerLength > (ulong)MaxHeaderBytes || (long)headerLength > stream.Length - 8)
+            throw new InvalidDataException($"{path}: safetensors header length {headerLength} does not fit the {stream.Length}-byte file");
+        var header = new byte[headerLength];
+        stream.ReadExactly(header);
+        return header;
+    }
+
+    private static SafetensorsEntry ParseEntry(string path, string name, JsonElement json)
+    {
+        string dtypeName = json.GetProperty("dtype").GetString() ?? "";
+        var (dtype, size) = dtypeName switch
+        {
+            "F64" => (ScalarType.Float64, 8),
+            "F32" => (ScalarType.Float32, 4),
+            "F16" => (ScalarType.Float16, 2),
+            "BF16" => (ScalarType.BFloat16, 2),
+            "I64" => (ScalarType.Int64, 8),
+            "I32" => (ScalarType.Int32, 4),
+            "I16" => (ScalarType.Int16, 2),
+            "I8" => (ScalarType.Int8, 1),
+            "U8" => (ScalarType.Byte, 1),
+            "BOOL" => (ScalarType.Bool, 1),
+            _ => throw new InvalidDataException($"{path}: tensor '{name}' has unsupported dtype '{dtypeName}'"),
+        };
+        long[] shape = json.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
+        long[] offsets = json.GetProperty("data_offsets").EnumerateArray().Select(d => d.GetInt64()).ToArray();
+        if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0])
+            throw new InvalidDataException($"{path}: tensor '{name}' has bad data_offsets [{string.Join(", ", offsets)}]");
+        long bytes = shape.Aggregate(1L, (a, d) => a * d) * size;
+        if (offsets[1] - offsets[0] != bytes)
+            throw new InvalidDataException($"{path}: tensor '{name}' ({dtypeName} [{string.Join(", ", shape)}]) spans {offsets[1] - offsets[0]} bytes, expected {bytes}");
+        return new SafetensorsEntry(name, dtype, shape, offsets[0], offsets[1]);
+    }
 }
+
+/// <summary>One tensor's header entry: dtype, shape and byte range within the data section.</summary>
+public sealed record SafetensorsEntry(string Name, ScalarType DType, long[] Shape, long Begin, long End);

@@ -1,0 +1,86 @@
+using MoSiC.Stream.Model;
+using MoSiC.Stream.Model.Objective;
+using static TorchSharp.torch;
+
+namespace MoSiC.Stream.Tests.Model;
+
+public class ObjectiveGradientTests
+{
+    public ObjectiveGradientTests() => TorchRuntime.EnsureLoaded();
+
+    [Theory]
+    [InlineData(LossDirection.Reference, TargetKind.Hard)]
+    [InlineData(LossDirection.Propagated, TargetKind.Soft)]
+    [InlineData(LossDirection.Symmetric, TargetKind.Hard)]
+    public void GradientsReachStudentHeadAndPrototypesOnly(LossDirection direction, TargetKind targets)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        using var studentHead = new ProjectionHead(32, 16);
+        using var teacherHead = new ProjectionHead(32, 16, "teacher_head");
+        using var studentProtos = new Prototypes(6, 16);
+        using var teacherProtos = new Prototypes(6, 16, name: "teacher_prototypes");
+        foreach (var p in teacherHead.parameters().Concat(teacherProtos.parameters())) p.requires_grad = false;
+
+        Tensor studentPoints = randn(2, 3, 5, 32).requires_grad_(true);
+        Tensor teacherPoints = randn(2, 3, 5, 32).requires_grad_(true); // would leak gradient if not detached
+        Tensor visibility = ones(2, 3, 5, dtype: ScalarType.Bool);
+        var options = new ObjectiveOptions { Direction = direction, Targets = targets };
+
+        studentProtos.Renormalise();
+        Tensor loss = PointClusteringObjective.Loss(studentPoints, teacherPoints, visibility,
+            studentHead, studentProtos, teacherHead, teacherProtos, options);
+        Assert.True(float.IsFinite(loss.item<float>()));
+        loss.backward();
+
+        foreach (var (name, p) in studentHead.named_parameters())
+            Assert.True(p.grad is not null && p.grad.abs().sum().item<float>() > 0, $"student head {name} has no gradient");
+        Assert.True(studentProtos.Weight.grad is not null && studentProtos.Weight.grad.abs().sum().item<float>() > 0);
+        Assert.True(studentPoints.grad is not null);
+        Assert.Null(teacherPoints.grad);
+        foreach (var p in teacherHead.parameters().Concat(teacherProtos.parameters())) Assert.Null(p.grad);
+    }
+
+    [Fact]
+    public void ReferenceDirectionOnlyTrainsFrameZeroFeatures()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        Tensor s = randn(2, 4, 5, 6).requires_grad_(true);
+        Tensor q = SinkhornKnopp.Assign(randn(40, 6), 0.05, 10).reshape(2, 4, 5, 6);
+        ClusteringLoss.Compute(s, q, ones(2, 4, 5, dtype: ScalarType.Bool), new ObjectiveOptions()).backward();
+        Assert.True(s.grad!.select(1, 0).abs().sum().item<float>() > 0);
+        Assert.Equal(0f, s.grad!.narrow(1, 1, 3).abs().sum().item<float>());
+    }
+
+    [Fact]
+    public void HeadHasTheReferenceShapeAndUnitOutputs()
+    {
+        using var scope = NewDisposeScope();
+        using var head = new ProjectionHead();
+        long count = head.parameters().Sum(p => p.numel());
+        Assert.Equal(384L * 1024 + 1024 + 1024 * 1024 + 1024 + 1024 * 512 + 512 + 512 * 256 + 256, count);
+        Tensor z = head.forward(randn(7, 384));
+        Assert.Equal(new long[] { 7, 256 }, z.shape);
+        Assert.True(z.norm(1).sub(1).abs().max().item<float>() < 1e-5f);
+
+        using var protos = new Prototypes();
+        Assert.Equal(new long[] { 100, 256 }, protos.Weight.shape);
+        using (no_grad()) protos.Weight.mul_(3);
+        protos.Renormalise();
+        Assert.True(protos.Weight.norm(1).sub(1).abs().max().item<float>() < 1e-5f);
+    }
+
+    [Fact]
+    public void TokenMaskDropsTheSameCountPerClipAndZeroesThosePoints()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(11);
+        Tensor keep = TokenMasking.KeepMask(3, 256, 0.1, g);
+        Assert.Equal(new long[] { 3, 256 }, keep.shape);
+        Assert.Equal(new long[] { 231, 231, 231 }, keep.sum(dim: 1).data<long>().ToArray());
+        Tensor feats = TokenMasking.ZeroDropped(randn(3, 2, 256, 8).add(5), keep);
+        Tensor points = TokenMasking.NonZeroPoints(feats);
+        Assert.Equal(keep.unsqueeze(1).expand(3, 2, 256).data<bool>().ToArray(), points.data<bool>().ToArray());
+    }
+}
