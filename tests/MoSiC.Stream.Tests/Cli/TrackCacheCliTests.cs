@@ -153,16 +153,18 @@ public sealed partial class TrackCacheCliTests : IDisposable
         Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
         Corpus(6);
         File.WriteAllText(_dir.File("p.json"), File.ReadAllText(_dir.File("p.json")).Replace("\"batchSize\": 3", "\"batchSize\": 1"));
+        // Each run is killed once it has finished a new part, plus a random 0–150 ms: wherever that lands (decoding,
+        // tracking, mid-part, mid-manifest entry), timed by the writer's own progress rather than by wall-clock guesses.
         var random = new Random(4);
         int killed = 0;
         for (int attempt = 0; attempt < 8; attempt++)
         {
-            if (KillAfter(TimeSpan.FromMilliseconds(random.Next(300, 2500)), "track", "p.json")) killed++;
+            if (KillDuringWrites(TimeSpan.FromMilliseconds(random.Next(0, 150)), "track", "p.json")) killed++;
             var verify = Cli("cache", "verify", "p.json");
             Assert.True(verify.Code == 0, $"after kill {attempt}: {verify.Out}{verify.Err}");
         }
 
-        Assert.True(killed >= 4, $"only {killed} of 8 runs were killed before finishing: the delays no longer hit the writes");
+        Assert.True(killed >= 4, $"only {killed} of 8 runs were killed before finishing");
 
         var finish = Cli("track", "p.json");
         Assert.True(finish.Code == 0, finish.Out + finish.Err);
@@ -177,9 +179,16 @@ public sealed partial class TrackCacheCliTests : IDisposable
         Assert.Equal(0, Cli("cache", "verify", "p.json").Code);
     }
 
-    /// <summary>Starts the CLI and SIGKILLs it after <paramref name="delay"/>; false when it finished first.</summary>
-    private bool KillAfter(TimeSpan delay, params string[] args)
+    /// <summary>
+    /// Starts the CLI, waits until it has added a manifest entry, then SIGKILLs it after <paramref name="extra"/>;
+    /// false when it finished first.
+    /// </summary>
+    private bool KillDuringWrites(TimeSpan extra, params string[] args)
     {
+        string manifest = _dir.File("cache/_manifest");
+        int Entries() => Directory.Exists(manifest) ? Directory.GetFiles(manifest, "*.json").Length : 0;
+        int before = Entries();
+
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir.Path, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mosic-stream.dll"));
         foreach (string a in args) info.ArgumentList.Add(a);
@@ -188,7 +197,14 @@ public sealed partial class TrackCacheCliTests : IDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (process.WaitForExit(delay)) return false;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (Entries() == before)
+        {
+            if (process.WaitForExit(5)) return false;
+            Assert.True(DateTime.UtcNow < deadline, "the writer made no progress in 2 minutes");
+        }
+
+        if (process.WaitForExit(extra)) return false;
 
         // Process.Kill sends SIGKILL on Unix: no finally blocks, no flushes.
         process.Kill(entireProcessTree: true);
