@@ -1,25 +1,13 @@
-using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Checkpoints;
-using MoSiC.Stream.Tests.Support;
+using MoSiC.Stream.Tests.Model.Vit;
 using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Tests.Model;
 
-/// <summary>Opens golden fixtures (skipping the test when they are absent) and compares tensors.</summary>
+/// <summary>The MoSiC objective's golden fixtures, through the same skip-when-absent and comparison helpers as the backbone's.</summary>
 internal static class GoldenFiles
 {
-    public static SafetensorsReader OpenMosic(string file)
-    {
-        string path = Path.Combine(RepoPaths.Golden, "mosic", file);
-        Skip.IfNot(File.Exists(path), $"{path} is not present (golden fixtures live in ../shared/data/golden)");
-        TorchRuntime.EnsureLoaded();
-        return SafetensorsReader.Open(path);
-    }
+    public static SafetensorsReader OpenMosic(string file) => SafetensorsReader.Open(Golden.Require($"mosic/{file}"));
 
-    public static double MaxAbsDiff(Tensor a, Tensor b)
-    {
-        Assert.Equal(a.shape, b.shape);
-        using var d = (a.to(ScalarType.Float64) - b.to(ScalarType.Float64)).abs().max();
-        return d.item<double>();
-    }
+    public static double MaxAbsDiff(Tensor a, Tensor b) => Golden.MaxAbsDiff(a, b);
 }
