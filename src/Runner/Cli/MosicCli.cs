@@ -15,7 +15,7 @@ public static class MosicCli
             "MoSiC.Stream: decode → clip → track → Parquet trajectory cache → MoSiC training, as one bounded streaming pipeline.");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(TrackCommand.Create());
-        root.Subcommands.Add(PendingCommand.Create("train", "Train from cached trajectories only (decode still feeds pixels; the tracker is never started).", "the trainer (issue #5) and the runner (issue #6)"));
+        root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(PendingCommand.Create("eval", "Evaluate frozen features: unsupervised video segmentation (F-clustering), per frame, clip and dataset.", "evaluation (issue #8)"));
         root.Subcommands.Add(PendingCommand.Create("profile", "Run a pipeline with per-stage throughput profiling and write a report naming the bottleneck.", "the runner's profiling (issue #6)"));
         root.Subcommands.Add(SynthCommand.Create());

@@ -1,0 +1,159 @@
+using MoSiC.Stream.Model.Checkpoints;
+using MoSiC.Stream.Model.Objective;
+using MoSiC.Stream.Model.Train.Optim;
+using MoSiC.Stream.Model.Vit;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MoSiC.Stream.Model.Train;
+
+/// <summary>
+/// The MoSiC training step (docs/method.md §2 steps 4-9): a student ViT with projection head and prototypes, an EMA
+/// teacher of all three, AdamW over the reference's parameter groups with a cosine schedule, fp32. Runs on CUDA when
+/// TorchSharp sees a GPU, else on the CPU.
+/// </summary>
+public sealed class MosicTrainer : IDisposable
+{
+    /// <summary>Builds student and teacher (an exact copy), seeded by <see cref="MosicTrainerOptions.Seed"/>.</summary>
+    /// <param name="options">Trainer settings; validated here.</param>
+    /// <param name="initWeights">Optional backbone checkpoint (DINOv2 .pth or safetensors) loaded into the student before the copy.</param>
+    /// <param name="device">Device override; null picks CUDA when available.</param>
+    public MosicTrainer(MosicTrainerOptions options, string? initWeights = null, Device? device = null)
+    {
+        Options = options.Validated();
+        Device = device ?? (cuda.is_available() ? CUDA : CPU);
+        // The seed fixes the initial weights; nothing later in a step draws from torch's generator.
+        random.manual_seed(options.Seed);
+        var vit = options.Vit;
+        Student = new DinoVisionTransformer(vit);
+        if (initWeights is not null) VitCheckpointLoader.Load(Student, initWeights);
+        StudentHead = new ProjectionHead(vit.EmbedDim, options.ProjectionDim, "student_head");
+        StudentPrototypes = new Prototypes(options.Prototypes, options.ProjectionDim, name: "student_prototypes");
+        Teacher = new DinoVisionTransformer(vit);
+        TeacherHead = new ProjectionHead(vit.EmbedDim, options.ProjectionDim, "teacher_head");
+        TeacherPrototypes = new Prototypes(options.Prototypes, options.ProjectionDim, name: "teacher_prototypes");
+        Student.to(Device);
+        StudentHead.to(Device);
+        StudentPrototypes.to(Device);
+        Teacher.to(Device);
+        TeacherHead.to(Device);
+        TeacherPrototypes.to(Device);
+        EmaTeacher.CopyFrom(Teacher, Student);
+        EmaTeacher.CopyFrom(TeacherHead, StudentHead);
+        EmaTeacher.CopyFrom(TeacherPrototypes, StudentPrototypes);
+        Student.FreezeBlocks(vit.Depth - options.TrainableBlocks, freezeFinalNorm: true);
+        Optimizer = new DecoupledAdamW(ParameterGroups.For(Student, StudentHead, StudentPrototypes, options));
+    }
+
+    /// <summary>The settings this trainer was built with.</summary>
+    public MosicTrainerOptions Options { get; }
+
+    /// <summary>Where the models live.</summary>
+    public Device Device { get; }
+
+    /// <summary>Student backbone (only the last <see cref="MosicTrainerOptions.TrainableBlocks"/> blocks train).</summary>
+    public DinoVisionTransformer Student { get; }
+
+    /// <summary>Student projection head.</summary>
+    public ProjectionHead StudentHead { get; }
+
+    /// <summary>Student prototypes.</summary>
+    public Prototypes StudentPrototypes { get; }
+
+    /// <summary>EMA teacher backbone (no gradients).</summary>
+    public DinoVisionTransformer Teacher { get; }
+
+    /// <summary>EMA teacher head.</summary>
+    public ProjectionHead TeacherHead { get; }
+
+    /// <summary>EMA teacher prototypes.</summary>
+    public Prototypes TeacherPrototypes { get; }
+
+    /// <summary>The optimiser (its <see cref="DecoupledAdamW.StepCount"/> is the number of steps taken).</summary>
+    public DecoupledAdamW Optimizer { get; }
+
+    /// <summary>Steps taken so far.</summary>
+    public long StepsTaken => Optimizer.StepCount;
+
+    /// <summary>Head learning rate of the next step.</summary>
+    public double NextLearningRate => Options.LearningRateHead * CosineSchedule.Factor(StepsTaken, Options.TotalSteps);
+
+    /// <summary>
+    /// One optimisation step: encode every frame with student and teacher, sample features at the tracks, project and
+    /// score, Sinkhorn over all teacher points of the batch, the clustering loss, backward, AdamW, EMA.
+    /// </summary>
+    /// <param name="batch">Frames, tracks and visibility; not disposed here.</param>
+    public TrainStepResult Step(TrainBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        batch.Check();
+        using var scope = NewDisposeScope();
+        StudentPrototypes.Renormalise();
+        TeacherPrototypes.Renormalise();
+
+        Tensor frames = batch.Frames.to(Device).to(ScalarType.Float32);
+        Tensor tracks = batch.Tracks.to(Device).to(ScalarType.Float32);
+        Tensor visibility = batch.Visibility.to(Device);
+
+        Tensor studentPoints = StudentPoints(frames, tracks);
+        Tensor teacherPoints;
+        using (no_grad()) teacherPoints = Points(Teacher, frames, tracks);
+
+        ObjectiveOptions objective = Options.Objective;
+        Tensor studentScores = StudentPrototypes.forward(StudentHead.forward(studentPoints));
+        Tensor q;
+        using (no_grad())
+        {
+            Tensor teacherScores = TeacherPrototypes.forward(TeacherHead.forward(teacherPoints));
+            long k = teacherScores.shape[^1];
+            // One equipartition over every point of every frame of every clip in the batch (docs/reference-code.md D2).
+            q = SinkhornKnopp.Assign(teacherScores.reshape(-1, k), objective.SinkhornEpsilon, objective.SinkhornIterations)
+                .reshape(teacherScores.shape);
+        }
+        Tensor loss = ClusteringLoss.Compute(studentScores, q, visibility, objective);
+
+        Optimizer.ZeroGrad();
+        loss.backward();
+        double factor = CosineSchedule.Factor(Optimizer.StepCount, Options.TotalSteps);
+        Optimizer.Step(factor);
+        EmaTeacher.Update(Teacher, Student, Options.EmaMomentum);
+        EmaTeacher.Update(TeacherHead, StudentHead, Options.EmaMomentum);
+        EmaTeacher.Update(TeacherPrototypes, StudentPrototypes, Options.EmaMomentum);
+
+        var (entropy, used) = LabelStatistics.Of(q.argmax(-1), q.shape[^1]);
+        return new TrainStepResult(Optimizer.StepCount, loss.item<float>(), Options.LearningRateHead * factor, entropy, used);
+    }
+
+    /// <summary>Disposes models and optimiser state.</summary>
+    public void Dispose()
+    {
+        Optimizer.Dispose();
+        Student.Dispose();
+        StudentHead.Dispose();
+        StudentPrototypes.Dispose();
+        Teacher.Dispose();
+        TeacherHead.Dispose();
+        TeacherPrototypes.Dispose();
+    }
+
+    // In the reference direction only the student's frame 0 receives gradient, so the other frames run without
+    // autograd: the same gradients, without keeping their activations (docs/reference-code.md D11).
+    private Tensor StudentPoints(Tensor frames, Tensor tracks)
+    {
+        if (Options.Objective.Direction != LossDirection.Reference || frames.shape[1] == 1)
+            return Points(Student, frames, tracks);
+        Tensor first = Points(Student, frames.narrow(1, 0, 1), tracks.narrow(1, 0, 1));
+        Tensor rest;
+        using (no_grad()) rest = Points(Student, frames.narrow(1, 1, frames.shape[1] - 1), tracks.narrow(1, 1, tracks.shape[1] - 1));
+        return cat([first, rest], 1);
+    }
+
+    // Features of every frame at its tracks: [B, T, N, D].
+    private Tensor Points(DinoVisionTransformer model, Tensor frames, Tensor tracks)
+    {
+        long b = frames.shape[0], t = frames.shape[1], h = frames.shape[3], w = frames.shape[4];
+        VitFeatures features = model.forward(frames.reshape(b * t, 3, h, w));
+        Tensor grid = features.PatchTokens.reshape(b, t, features.GridRows, features.GridCols, -1);
+        return TrackFeatureSampler.Sample(grid, tracks, h, w, Options.Sampling);
+    }
+}

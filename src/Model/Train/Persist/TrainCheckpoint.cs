@@ -1,0 +1,94 @@
+using System.Globalization;
+using MoSiC.Stream.Model.Checkpoints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MoSiC.Stream.Model.Train.Persist;
+
+/// <summary>
+/// A complete training state in one safetensors file: student and teacher backbones, heads and prototypes, the AdamW
+/// moments and step, torch's CPU generator state, and the data position (metadata). Written atomically.
+/// </summary>
+/// <remarks>
+/// The learning rate is a closed-form function of the step (<see cref="Optim.CosineSchedule"/>) and the data order and
+/// augmentation come from generators derived from the seed and position, so nothing else is needed to continue
+/// exactly where the run stopped.
+/// </remarks>
+public static class TrainCheckpoint
+{
+    private const string Format = "mosic-train-v1";
+
+    /// <summary>Saves <paramref name="trainer"/> at <paramref name="position"/> to <paramref name="path"/>.</summary>
+    /// <param name="trainer">The trainer to save.</param>
+    /// <param name="path">Target file; replaced atomically.</param>
+    /// <param name="position">Data position after the last step taken.</param>
+    public static void Save(MosicTrainer trainer, string path, TrainPosition position)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(position);
+        if (position.Step != trainer.StepsTaken)
+            throw new ArgumentException($"position step {position.Step} differs from the trainer's {trainer.StepsTaken}");
+        using var rng = random.get_rng_state();
+        var tensors = Tensors(trainer).Append(("rng.torch", rng)).ToList();
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["format"] = Format,
+            ["model"] = trainer.Options.Vit.Name,
+            ["total_steps"] = Show(trainer.Options.TotalSteps),
+            ["step"] = Show(position.Step),
+            ["epoch"] = Show(position.Epoch),
+            ["next_batch"] = Show(position.NextBatch),
+            ["data_seed"] = Show(position.DataSeed),
+            ["init_seed"] = Show(trainer.Options.Seed),
+        };
+        SafetensorsWriter.Write(path, tensors, meta);
+    }
+
+    /// <summary>Restores everything <see cref="Save"/> stored into <paramref name="trainer"/> and returns the data position.</summary>
+    /// <param name="trainer">A trainer built with the same options.</param>
+    /// <param name="path">Checkpoint file.</param>
+    /// <exception cref="InvalidDataException">Not a training checkpoint, or one of another model or schedule.</exception>
+    public static TrainPosition Resume(MosicTrainer trainer, string path)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        var reader = SafetensorsReader.Open(path);
+        var meta = reader.Metadata;
+        if (meta.GetValueOrDefault("format") != Format)
+            throw new InvalidDataException($"{path}: not a MoSiC training checkpoint (format '{meta.GetValueOrDefault("format")}')");
+        if (meta["model"] != trainer.Options.Vit.Name || long.Parse(meta["total_steps"], CultureInfo.InvariantCulture) != trainer.Options.TotalSteps)
+            throw new InvalidDataException($"{path}: saved for model {meta["model"]} over {meta["total_steps"]} steps; this run is {trainer.Options.Vit.Name} over {trainer.Options.TotalSteps} steps");
+        long step = long.Parse(meta["step"], CultureInfo.InvariantCulture);
+        using (no_grad())
+        {
+            foreach (var (name, tensor) in Tensors(trainer))
+            {
+                using var saved = reader.Load(name);
+                tensor.copy_(saved);
+            }
+        }
+        trainer.Optimizer.StepCount = step;
+        using (var rng = reader.Load("rng.torch")) random.set_rng_state(rng);
+        return new TrainPosition(step, int.Parse(meta["epoch"], CultureInfo.InvariantCulture),
+            int.Parse(meta["next_batch"], CultureInfo.InvariantCulture), int.Parse(meta["data_seed"], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The data position stored in <paramref name="path"/>, without loading tensors.</summary>
+    /// <param name="path">Checkpoint file.</param>
+    public static TrainPosition ReadPosition(string path)
+    {
+        var meta = SafetensorsReader.ReadMetadata(path);
+        return new TrainPosition(long.Parse(meta["step"], CultureInfo.InvariantCulture), int.Parse(meta["epoch"], CultureInfo.InvariantCulture),
+            int.Parse(meta["next_batch"], CultureInfo.InvariantCulture), int.Parse(meta["data_seed"], CultureInfo.InvariantCulture));
+    }
+
+    // Live tensors, by checkpoint name: every parameter of the six modules and the optimiser moments.
+    private static IEnumerable<(string Name, Tensor Tensor)> Tensors(MosicTrainer t) =>
+        Named("student.", t.Student).Concat(Named("student_head.", t.StudentHead)).Concat(Named("student_prototypes.", t.StudentPrototypes))
+            .Concat(Named("teacher.", t.Teacher)).Concat(Named("teacher_head.", t.TeacherHead)).Concat(Named("teacher_prototypes.", t.TeacherPrototypes))
+            .Concat(t.Optimizer.State().Select(s => ("optim." + s.Name, s.Tensor)));
+
+    private static IEnumerable<(string, Tensor)> Named(string prefix, nn.Module module) =>
+        module.named_parameters().Select(p => (prefix + p.name, (Tensor)p.parameter));
+
+    private static string Show(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,31 @@
+using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Model.Objective;
+using MoSiC.Stream.Model.Train;
+using MoSiC.Stream.Model.Vit;
+
+namespace MoSiC.Stream.Runner.Train;
+
+/// <summary>The pipeline's <c>trainer</c> section as the model's <see cref="MosicTrainerOptions"/>.</summary>
+internal static class TrainerSettings
+{
+    public static MosicTrainerOptions From(TrainerOptions t, long totalSteps)
+    {
+        VitConfig vit = VitConfig.FromName(t.Model);
+        // Without init weights the positional grid is built at the training size (timm-style, as MoSiC trains);
+        // with them the loader resamples whatever grid the file has.
+        if (t.Init is null) vit = vit with { ImageSize = t.ImageSize };
+        return new MosicTrainerOptions
+        {
+            Vit = vit,
+            Prototypes = t.Prototypes,
+            TrainableBlocks = Math.Min(t.TrainableBlocks, vit.Depth),
+            LearningRateBackbone = t.LearningRateBackbone,
+            LearningRateHead = t.LearningRateHead,
+            WeightDecay = t.WeightDecay,
+            EmaMomentum = t.EmaMomentum,
+            TotalSteps = totalSteps,
+            Seed = t.Seed,
+            Objective = new ObjectiveOptions { SinkhornEpsilon = t.SinkhornEpsilon, SinkhornIterations = t.SinkhornIterations, Temperature = t.Temperature },
+        }.Validated();
+    }
+}
