@@ -1,9 +1,11 @@
 using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Objective;
 using static TorchSharp.torch;
+using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Model;
 
+[Collection(TorchGlobalState.Name)]
 public class ObjectiveGradientTests
 {
     public ObjectiveGradientTests() => TorchRuntime.EnsureLoaded();

@@ -1,9 +1,11 @@
 using MoSiC.Stream.Model;
 using TorchSharp;
 using static TorchSharp.torch;
+using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Model;
 
+[Collection(TorchGlobalState.Name)]
 public class TorchRuntimeTests
 {
     [Fact]

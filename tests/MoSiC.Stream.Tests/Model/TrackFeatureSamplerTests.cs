@@ -2,9 +2,11 @@ using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Objective;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Model;
 
+[Collection(TorchGlobalState.Name)]
 public class TrackFeatureSamplerTests
 {
     public TrackFeatureSamplerTests() => TorchRuntime.EnsureLoaded();

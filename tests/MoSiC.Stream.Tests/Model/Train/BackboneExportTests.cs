@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Tests.Model.Train;
 
+[Collection(TorchGlobalState.Name)]
 public sealed class BackboneExportTests : IDisposable
 {
     private readonly TempDir _dir = new();

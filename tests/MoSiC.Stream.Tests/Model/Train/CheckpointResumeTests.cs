@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Tests.Model.Train;
 
+[Collection(TorchGlobalState.Name)]
 public sealed class CheckpointResumeTests : IDisposable
 {
     private readonly TempDir _dir = new();

@@ -3,9 +3,11 @@ using MoSiC.Stream.Model.Objective;
 using MoSiC.Stream.Model.Train;
 using MoSiC.Stream.Model.Train.Optim;
 using static TorchSharp.torch;
+using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Model.Train;
 
+[Collection(TorchGlobalState.Name)]
 public class TrainerStepTests
 {
     public TrainerStepTests() => TorchRuntime.EnsureLoaded();
