@@ -85,7 +85,7 @@ internal static class RunCommand
             Console.WriteLine($"{failed.Length} failed:");
             foreach (var f in failed) Console.WriteLine($"  {f.Failure}");
         }
-        Console.WriteLine("training and the streaming graph that wires decode → track → cache → train into run are not available yet (issues #5, #6): the run stopped after decode. To track this corpus into the cache now: mosic-stream track [pipeline].");
+        Console.WriteLine("the streaming graph that wires decode → track → cache → train into run is not available yet (issue #6): the run stopped after decode. The same work in two steps: mosic-stream track [pipeline], then mosic-stream train [pipeline].");
 
         if (summaryPath is not null)
             await WriteSummaryAsync(summaryPath, options, source, outcomes, elapsed, ct).ConfigureAwait(false);
