@@ -1,11 +1,12 @@
 using MoSiC.Stream.Bench;
 
-// mosic-bench decode [...] | mosic-bench track [...] | mosic-bench cache [...]
-if (args.Length == 0 || args[0] is not ("decode" or "track" or "cache"))
+// mosic-bench decode [...] | mosic-bench track [...] | mosic-bench cache [...] | mosic-bench train [...]
+if (args.Length == 0 || args[0] is not ("decode" or "track" or "cache" or "train"))
 {
     Console.Error.WriteLine(DecodeBenchOptions.Usage);
     Console.Error.WriteLine(TrackBench.Usage);
     Console.Error.WriteLine(CacheBench.Usage);
+    Console.Error.WriteLine(TrainBench.Usage);
     return args.Length > 0 && args[0] is "-h" or "--help" ? 0 : 2;
 }
 
@@ -19,6 +20,11 @@ Console.CancelKeyPress += (_, e) =>
 if (args[0] == "track")
 {
     return await TrackBench.RunAsync(args[1..], cts.Token);
+}
+
+if (args[0] == "train")
+{
+    return TrainBench.Run(args[1..]);
 }
 
 if (args[0] == "cache")

@@ -83,21 +83,25 @@ public sealed class MosicTrainer : IDisposable
     /// score, Sinkhorn over all teacher points of the batch, the clustering loss, backward, AdamW, EMA.
     /// </summary>
     /// <param name="batch">Frames, tracks and visibility; not disposed here.</param>
-    public TrainStepResult Step(TrainBatch batch)
+    /// <param name="timings">When given, each phase's wall time is added to it (for benchmarks); null costs nothing.</param>
+    public TrainStepResult Step(TrainBatch batch, StepTimings? timings = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         batch.Check();
         using var scope = NewDisposeScope();
+        timings?.Start(Device);
         StudentPrototypes.Renormalise();
         TeacherPrototypes.Renormalise();
+        timings?.Lap(TrainPhase.Objective, Device);
 
         Tensor frames = batch.Frames.to(Device).to(ScalarType.Float32);
         Tensor tracks = batch.Tracks.to(Device).to(ScalarType.Float32);
         Tensor visibility = batch.Visibility.to(Device);
 
-        Tensor studentPoints = StudentPoints(frames, tracks);
+        // Input copies are charged to the backbone forward, the phase that needs them.
+        Tensor studentPoints = StudentPoints(frames, tracks, timings);
         Tensor teacherPoints;
-        using (no_grad()) teacherPoints = Points(Teacher, frames, tracks);
+        using (no_grad()) teacherPoints = Points(Teacher, frames, tracks, timings);
 
         ObjectiveOptions objective = Options.Objective;
         Tensor studentScores = StudentPrototypes.forward(StudentHead.forward(studentPoints));
@@ -111,17 +115,23 @@ public sealed class MosicTrainer : IDisposable
                 .reshape(teacherScores.shape);
         }
         Tensor loss = ClusteringLoss.Compute(studentScores, q, visibility, objective);
+        timings?.Lap(TrainPhase.Objective, Device);
 
         Optimizer.ZeroGrad();
         loss.backward();
+        timings?.Lap(TrainPhase.Backward, Device);
         double factor = CosineSchedule.Factor(Optimizer.StepCount, Options.TotalSteps);
         Optimizer.Step(factor);
+        timings?.Lap(TrainPhase.Optimizer, Device);
         EmaTeacher.Update(Teacher, Student, Options.EmaMomentum);
         EmaTeacher.Update(TeacherHead, StudentHead, Options.EmaMomentum);
         EmaTeacher.Update(TeacherPrototypes, StudentPrototypes, Options.EmaMomentum);
+        timings?.Lap(TrainPhase.Ema, Device);
 
         var (entropy, used) = LabelStatistics.Of(q.argmax(-1), q.shape[^1]);
-        return new TrainStepResult(Optimizer.StepCount, loss.item<float>(), Options.LearningRateHead * factor, entropy, used);
+        var result = new TrainStepResult(Optimizer.StepCount, loss.item<float>(), Options.LearningRateHead * factor, entropy, used);
+        timings?.Lap(TrainPhase.Objective, Device);
+        return result;
     }
 
     /// <summary>Disposes models and optimiser state.</summary>
@@ -138,22 +148,27 @@ public sealed class MosicTrainer : IDisposable
 
     // In the reference direction only the student's frame 0 receives gradient, so the other frames run without
     // autograd: the same gradients, without keeping their activations (docs/reference-code.md D11).
-    private Tensor StudentPoints(Tensor frames, Tensor tracks)
+    private Tensor StudentPoints(Tensor frames, Tensor tracks, StepTimings? timings)
     {
         if (Options.Objective.Direction != LossDirection.Reference || frames.shape[1] == 1)
-            return Points(Student, frames, tracks);
-        Tensor first = Points(Student, frames.narrow(1, 0, 1), tracks.narrow(1, 0, 1));
+            return Points(Student, frames, tracks, timings);
+        Tensor first = Points(Student, frames.narrow(1, 0, 1), tracks.narrow(1, 0, 1), timings);
         Tensor rest;
-        using (no_grad()) rest = Points(Student, frames.narrow(1, 1, frames.shape[1] - 1), tracks.narrow(1, 1, tracks.shape[1] - 1));
-        return cat([first, rest], 1);
+        using (no_grad()) rest = Points(Student, frames.narrow(1, 1, frames.shape[1] - 1), tracks.narrow(1, 1, tracks.shape[1] - 1), timings);
+        Tensor points = cat([first, rest], 1);
+        timings?.Lap(TrainPhase.TrackSampling, Device);
+        return points;
     }
 
     // Features of every frame at its tracks: [B, T, N, D].
-    private Tensor Points(DinoVisionTransformer model, Tensor frames, Tensor tracks)
+    private Tensor Points(DinoVisionTransformer model, Tensor frames, Tensor tracks, StepTimings? timings)
     {
         long b = frames.shape[0], t = frames.shape[1], h = frames.shape[3], w = frames.shape[4];
         VitFeatures features = model.forward(frames.reshape(b * t, 3, h, w));
+        timings?.Lap(TrainPhase.BackboneForward, Device);
         Tensor grid = features.PatchTokens.reshape(b, t, features.GridRows, features.GridCols, -1);
-        return TrackFeatureSampler.Sample(grid, tracks, h, w, Options.Sampling);
+        Tensor points = TrackFeatureSampler.Sample(grid, tracks, h, w, Options.Sampling);
+        timings?.Lap(TrainPhase.TrackSampling, Device);
+        return points;
     }
 }

@@ -70,35 +70,59 @@ internal static class TrainCorpusRun
             $"train {trainerOptions.Vit.Name} on {trainer.Device.type}: {clips.Length} clips, batch {batchSize}, {stepsPerEpoch} steps × {t.Epochs} epochs = {trainerOptions.TotalSteps} steps; checkpoints in {t.CheckpointDir}"));
 
         var loader = new ClipBatchLoader(options, augment);
-        using var log = new TrainLog(CheckpointFiles.Log(t.CheckpointDir), position.Step);
-        for (int epoch = position.Epoch; epoch < t.Epochs; epoch++)
+        var log = new TrainLog(CheckpointFiles.Log(t.CheckpointDir), position.Step);
+        try
         {
-            int[] order = DataOrder.Shuffle(clips.Length, position.DataSeed, epoch);
-            int first = epoch == position.Epoch ? position.NextBatch : 0;
-            for (int b = first; b < stepsPerEpoch; b++)
+            for (int epoch = position.Epoch; epoch < t.Epochs; epoch++)
             {
-                ct.ThrowIfCancellationRequested();
-                var clock = Stopwatch.StartNew();
-                var members = Enumerable.Range(b * batchSize, Math.Min(batchSize, clips.Length - b * batchSize))
-                    .Select(slot => (clips[order[slot]], DataOrder.ForClip(position.DataSeed, epoch, slot))).ToList();
-                using TrainBatch batch = await loader.LoadAsync(members, ct);
-                double loadSeconds = clock.Elapsed.TotalSeconds;
-                TrainStepResult r = trainer.Step(batch);
-                double seconds = clock.Elapsed.TotalSeconds;
-                log.Append(r, epoch + 1, seconds);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"step {r.Step}/{trainerOptions.TotalSteps} epoch {epoch + 1}: loss {r.Loss:F4} lr {r.LearningRateHead:E2} label entropy {r.LabelEntropy:F3} prototypes {r.PrototypesUsed}/{trainerOptions.Prototypes} ({seconds:F2} s, data {loadSeconds:F2} s)"));
+                int[] order = DataOrder.Shuffle(clips.Length, position.DataSeed, epoch);
+                int first = epoch == position.Epoch ? position.NextBatch : 0;
+                for (int b = first; b < stepsPerEpoch; b++)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var clock = Stopwatch.StartNew();
+                    var members = Enumerable.Range(b * batchSize, Math.Min(batchSize, clips.Length - b * batchSize))
+                        .Select(slot => (clips[order[slot]], DataOrder.ForClip(position.DataSeed, epoch, slot))).ToList();
+                    using TrainBatch batch = await loader.LoadAsync(members, ct);
+                    double loadSeconds = clock.Elapsed.TotalSeconds;
+                    TrainStepResult r = trainer.Step(batch);
+                    double seconds = clock.Elapsed.TotalSeconds;
+                    log.Append(r, epoch + 1, seconds);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"step {r.Step}/{trainerOptions.TotalSteps} epoch {epoch + 1}: loss {r.Loss:F4} lr {r.LearningRateHead:E2} label entropy {r.LabelEntropy:F3} prototypes {r.PrototypesUsed}/{trainerOptions.Prototypes} ({seconds:F2} s, data {loadSeconds:F2} s)"));
+                }
+                position = new TrainPosition(trainer.StepsTaken, epoch + 1, 0, position.DataSeed);
+                string path = CheckpointFiles.ForEpoch(t.CheckpointDir, epoch + 1);
+                TrainCheckpoint.Save(trainer, path, position);
+                Console.WriteLine($"checkpoint {path}");
             }
-            position = new TrainPosition(trainer.StepsTaken, epoch + 1, 0, position.DataSeed);
-            string path = CheckpointFiles.ForEpoch(t.CheckpointDir, epoch + 1);
-            TrainCheckpoint.Save(trainer, path, position);
-            Console.WriteLine($"checkpoint {path}");
+
+            BackboneExport.WritePth(trainer.Student, CheckpointFiles.Backbone(t.CheckpointDir, ".pth"));
+            BackboneExport.WriteSafetensors(trainer.Student, CheckpointFiles.Backbone(t.CheckpointDir, ".safetensors"));
+            Console.WriteLine($"trained {trainer.StepsTaken} of {trainerOptions.TotalSteps} steps; student backbone in {CheckpointFiles.Backbone(t.CheckpointDir, ".pth")} and .safetensors; log {log.Path}");
+        }
+        finally
+        {
+            log.Dispose();
+            // Also on a failed or cancelled run: the plot shows how far it got.
+            PlotLoss(t.CheckpointDir);
         }
 
-        BackboneExport.WritePth(trainer.Student, CheckpointFiles.Backbone(t.CheckpointDir, ".pth"));
-        BackboneExport.WriteSafetensors(trainer.Student, CheckpointFiles.Backbone(t.CheckpointDir, ".safetensors"));
-        Console.WriteLine($"trained {trainer.StepsTaken} of {trainerOptions.TotalSteps} steps; student backbone in {CheckpointFiles.Backbone(t.CheckpointDir, ".pth")} and .safetensors; log {log.Path}");
         return 0;
+    }
+
+    private static void PlotLoss(string dir)
+    {
+        try
+        {
+            if (File.Exists(CheckpointFiles.Log(dir)) && LossPlot.Write(CheckpointFiles.Log(dir), CheckpointFiles.LossPlot(dir)))
+                Console.WriteLine($"loss plot {CheckpointFiles.LossPlot(dir)}");
+        }
+        catch (Exception e) when (e is IOException or FormatException or DllNotFoundException or TypeInitializationException)
+        {
+            // A missing plot must not turn a finished run into a failed one (nor hide the error that ended it).
+            Console.Error.WriteLine($"warning: no loss plot: {e.Message}");
+        }
     }
 
     // Every cached clip of a corpus video for this pipeline's track set, in clip-key order (the order the seed shuffles).

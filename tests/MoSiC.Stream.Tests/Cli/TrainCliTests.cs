@@ -60,6 +60,7 @@ public sealed class TrainCliTests : IDisposable
         Assert.True(File.Exists(_dir.File("ckpt/student-backbone.pth")));
         Assert.True(File.Exists(_dir.File("ckpt/student-backbone.safetensors")));
         AssertLog(2);
+        AssertLossPlot();
 
         // Same pipeline, nothing left: no step is redone.
         var again = Cli("train", "p.json");
@@ -78,6 +79,15 @@ public sealed class TrainCliTests : IDisposable
         Assert.True(fresh.Code == 0, fresh.Out + fresh.Err);
         AssertLog(4);
         Assert.True(File.Exists(_dir.File("ckpt/epoch-0002.ckpt.safetensors")));
+        AssertLossPlot();
+    }
+
+    // A real PNG, not an empty or truncated file: the signature, then more than a header's worth of bytes.
+    private void AssertLossPlot()
+    {
+        byte[] png = File.ReadAllBytes(_dir.File("ckpt/loss.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
+        Assert.True(png.Length > 5_000, $"loss.png is only {png.Length} bytes");
     }
 
     private void AssertLog(int steps)

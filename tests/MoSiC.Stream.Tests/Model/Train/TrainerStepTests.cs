@@ -52,6 +52,25 @@ public class TrainerStepTests
     }
 
     [Fact]
+    public void Timing_a_step_changes_nothing_and_charges_every_phase()
+    {
+        using var plain = new MosicTrainer(TrainKit.Options(), device: CPU);
+        using var timed = new MosicTrainer(TrainKit.Options(), device: CPU);
+        using var batch = TrainKit.Batch(4);
+        var timings = new StepTimings();
+        for (int i = 0; i < 2; i++)
+        {
+            TrainStepResult a = plain.Step(batch), b = timed.Step(batch, timings);
+            Assert.Equal(a, b);
+        }
+        Assert.True(TrainKit.Same(plain.Student.named_parameters().Last().parameter, timed.Student.named_parameters().Last().parameter));
+        Assert.All(Enum.GetValues<TrainPhase>(), p => Assert.True(timings[p] > TimeSpan.Zero, $"{p} got no time"));
+        Assert.Equal(Enum.GetValues<TrainPhase>().Aggregate(TimeSpan.Zero, (t, p) => t + timings[p]), timings.Total);
+        timings.Clear();
+        Assert.Equal(TimeSpan.Zero, timings.Total);
+    }
+
+    [Fact]
     public void Teacher_starts_as_an_exact_copy_and_follows_the_ema_rule()
     {
         using var trainer = new MosicTrainer(TrainKit.Options(), device: CPU);

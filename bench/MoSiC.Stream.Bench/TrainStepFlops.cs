@@ -1,0 +1,36 @@
+using MoSiC.Stream.Model.Objective;
+using MoSiC.Stream.Model.Train;
+using MoSiC.Stream.Model.Vit;
+
+namespace MoSiC.Stream.Bench;
+
+/// <summary>
+/// Training FLOPs of one MoSiC step in the ViT only, counting what actually runs: forward ≈ 2·(matmul params)·tokens
+/// plus 4·T²·D of attention per layer, for student and teacher over every frame; backward ≈ 2× the forward of the
+/// trainable blocks, for the frames that carry gradient (frame 0 of each clip in the reference direction).
+/// Heads, Sinkhorn and the sampler are left out: they are the small part this benchmark measures in time instead.
+/// </summary>
+internal static class TrainStepFlops
+{
+    public static (double Forward, double Backward) Of(MosicTrainerOptions options, int clips, int frames, int imageSize)
+    {
+        VitConfig c = options.Vit;
+        int grid = imageSize / c.PatchSize;
+        double patches = (double)grid * grid;
+        double tokens = c.PrefixTokens + patches;
+        double d = c.EmbedDim;
+        // qkv (3D²) + projection (D²) + the two MLP layers (2·D·hidden).
+        double blockParams = 4 * d * d + 2 * d * c.MlpHidden;
+        double block = 2 * blockParams * tokens + 4 * tokens * tokens * d;
+        double patchEmbed = 2 * patches * (3.0 * c.PatchSize * c.PatchSize * d);
+        double image = patchEmbed + c.Depth * block;
+
+        double forward = 2.0 * clips * frames * image;
+        long gradFrames = options.Objective.Direction == LossDirection.Reference ? clips : (long)clips * frames;
+        double backward = 2.0 * gradFrames * Math.Min(options.TrainableBlocks, c.Depth) * block;
+        return (forward, backward);
+    }
+
+    /// <summary>Projection head and prototypes over every point: student forward, teacher forward, student backward (≈ 2×).</summary>
+    public static double Heads(long headParams, long points) => 4.0 * 2.0 * headParams * points;
+}
