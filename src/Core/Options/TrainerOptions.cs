@@ -55,8 +55,31 @@ public sealed record TrainerOptions
     [Description("Folder for checkpoints.")]
     public string CheckpointDir { get; init; } = ".mosic/checkpoints";
 
+    [Description("Loss form: reference (student frame 0 vs teacher labels at every frame), propagated (teacher frame-0 labels vs student at every frame), symmetric (both).")]
+    public string Loss { get; init; } = "reference";
+
+    [Description("Targets: hard (argmax of the Sinkhorn assignment, as the reference) or soft (the assignment itself).")]
+    public string Targets { get; init; } = "hard";
+
+    [Description("Feature sampling at the tracks: nearest (patch under the point, as the reference) or bilinear.")]
+    public string Sampling { get; init; } = "nearest";
+
+    [Description("Reproduce the reference's x/y swap when sampling features (rows indexed by x); off samples the correct point.")]
+    public bool ReferenceSwapXY { get; init; }
+
+    [Description("Student token masking: fraction of patch tokens dropped per clip (same for all its frames), in [0, 1). Reference release: 0; paper ablation: 0.1.")]
+    public double StudentMaskRatio { get; init; }
+
+    internal static readonly string[] Losses = ["reference", "propagated", "symmetric"];
+    internal static readonly string[] TargetKinds = ["hard", "soft"];
+    internal static readonly string[] SamplingModes = ["nearest", "bilinear"];
+
     internal void Validate(OptionErrors e, string path)
     {
+        e.Require(Array.IndexOf(Losses, Loss) >= 0, OptionErrors.Join(path, "loss"), $"must be one of {string.Join(", ", Losses)}, got \"{Loss}\"");
+        e.Require(Array.IndexOf(TargetKinds, Targets) >= 0, OptionErrors.Join(path, "targets"), $"must be one of {string.Join(", ", TargetKinds)}, got \"{Targets}\"");
+        e.Require(Array.IndexOf(SamplingModes, Sampling) >= 0, OptionErrors.Join(path, "sampling"), $"must be one of {string.Join(", ", SamplingModes)}, got \"{Sampling}\"");
+        e.Require(StudentMaskRatio is >= 0 and < 1, OptionErrors.Join(path, "studentMaskRatio"), $"must be in [0, 1), got {OptionErrors.Show(StudentMaskRatio)}");
         e.Require(Array.IndexOf(Models, Model) >= 0, OptionErrors.Join(path, "model"), $"must be one of {string.Join(", ", Models)}, got \"{Model}\"");
         e.Require(ImageSize is >= 14 and <= 2048 && ImageSize % 14 == 0, OptionErrors.Join(path, "imageSize"), $"must be a multiple of 14 in 14..2048, got {ImageSize}");
         e.Require(BatchSize is >= 1 and <= 65_536, OptionErrors.Join(path, "batchSize"), $"must be in 1..65536, got {BatchSize}");

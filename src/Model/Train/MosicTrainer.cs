@@ -114,6 +114,8 @@ public sealed class MosicTrainer : IDisposable
             q = SinkhornKnopp.Assign(teacherScores.reshape(-1, k), objective.SinkhornEpsilon, objective.SinkhornIterations)
                 .reshape(teacherScores.shape);
         }
+        // With masking, points whose student feature was a dropped (all-zero) patch leave the loss, as in the reference.
+        if (Options.StudentMaskRatio > 0) visibility = visibility.logical_and(TokenMasking.NonZeroPoints(studentPoints));
         Tensor loss = ClusteringLoss.Compute(studentScores, q, visibility, objective);
         timings?.Lap(TrainPhase.Objective, Device);
 
@@ -150,21 +152,28 @@ public sealed class MosicTrainer : IDisposable
     // autograd: the same gradients, without keeping their activations (docs/reference-code.md D11).
     private Tensor StudentPoints(Tensor frames, Tensor tracks, StepTimings? timings)
     {
+        // One mask per clip, shared by all its frames (docs/reference-code.md §1.11); drawn from torch's generator,
+        // whose state checkpoints keep, so a resumed run draws the same masks.
+        Tensor? keep = Options.StudentMaskRatio > 0
+            ? TokenMasking.KeepMask(frames.shape[0], frames.shape[3] / Options.Vit.PatchSize * (frames.shape[4] / Options.Vit.PatchSize), Options.StudentMaskRatio).to(Device)
+            : null;
         if (Options.Objective.Direction != LossDirection.Reference || frames.shape[1] == 1)
-            return Points(Student, frames, tracks, timings);
-        Tensor first = Points(Student, frames.narrow(1, 0, 1), tracks.narrow(1, 0, 1), timings);
+            return Points(Student, frames, tracks, timings, keep);
+        Tensor first = Points(Student, frames.narrow(1, 0, 1), tracks.narrow(1, 0, 1), timings, keep);
         Tensor rest;
-        using (no_grad()) rest = Points(Student, frames.narrow(1, 1, frames.shape[1] - 1), tracks.narrow(1, 1, tracks.shape[1] - 1), timings);
+        using (no_grad()) rest = Points(Student, frames.narrow(1, 1, frames.shape[1] - 1), tracks.narrow(1, 1, tracks.shape[1] - 1), timings, keep);
         Tensor points = cat([first, rest], 1);
         timings?.Lap(TrainPhase.TrackSampling, Device);
         return points;
     }
 
     // Features of every frame at its tracks: [B, T, N, D].
-    private Tensor Points(DinoVisionTransformer model, Tensor frames, Tensor tracks, StepTimings? timings)
+    private Tensor Points(DinoVisionTransformer model, Tensor frames, Tensor tracks, StepTimings? timings, Tensor? keep = null)
     {
         long b = frames.shape[0], t = frames.shape[1], h = frames.shape[3], w = frames.shape[4];
-        VitFeatures features = model.forward(frames.reshape(b * t, 3, h, w));
+        Tensor images = frames.reshape(b * t, 3, h, w);
+        // Frames are clip-major, so each clip's mask repeats over its t frames.
+        VitFeatures features = keep is null ? model.forward(images) : model.forward(images, keep.repeat_interleave(t, dim: 0));
         timings?.Lap(TrainPhase.BackboneForward, Device);
         Tensor grid = features.PatchTokens.reshape(b, t, features.GridRows, features.GridCols, -1);
         Tensor points = TrackFeatureSampler.Sample(grid, tracks, h, w, Options.Sampling);

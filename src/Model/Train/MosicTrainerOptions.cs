@@ -42,6 +42,9 @@ public sealed record MosicTrainerOptions
     /// <summary>Sinkhorn, temperature, loss direction and targets.</summary>
     public ObjectiveOptions Objective { get; init; } = new();
 
+    /// <summary>Student token masking: fraction of patch tokens dropped per clip, in [0, 1) (reference release: 0).</summary>
+    public double StudentMaskRatio { get; init; }
+
     /// <summary>How features are read at the tracks (reference: nearest patch).</summary>
     public FeatureSamplingOptions Sampling { get; init; } = new();
 
@@ -59,6 +62,7 @@ public sealed record MosicTrainerOptions
         if (!(LearningRateBackbone >= 0) || !(LearningRateHead >= 0) || !(WeightDecay >= 0)) errors.Add("learning rates and weight decay must be ≥ 0");
         if (!(EmaMomentum is >= 0 and <= 1)) errors.Add($"emaMomentum must be in [0, 1], got {EmaMomentum}");
         if (TotalSteps < 1) errors.Add($"totalSteps must be ≥ 1, got {TotalSteps}");
+        if (!(StudentMaskRatio is >= 0 and < 1)) errors.Add($"studentMaskRatio must be in [0, 1), got {StudentMaskRatio}");
         if (errors.Count > 0) throw new ArgumentException("trainer options: " + string.Join("; ", errors));
         return this;
     }

@@ -81,10 +81,42 @@ public sealed class DinoVisionTransformer : nn.Module<Tensor, VitFeatures>
     }
 
     /// <summary>
+    /// The forward pass with student token masking (the reference's patch drop): only the patches where
+    /// <paramref name="keep"/> is true go through the blocks, next to the class and register tokens; the dropped ones
+    /// come back as all-zero tokens, so features sampled there are zero.
+    /// </summary>
+    /// <param name="images">(B, 3, H, W) as for <see cref="forward(Tensor)"/>.</param>
+    /// <param name="keep">(B, patches) bool, the same number of true entries in every row.</param>
+    /// <exception cref="ArgumentException">The mask does not fit the images.</exception>
+    public VitFeatures forward(Tensor images, Tensor keep)
+    {
+        using var scope = NewDisposeScope();
+        var (tokens, rows, cols) = Embed(images);
+        int prefix = Config.PrefixTokens;
+        long b = tokens.shape[0], p = tokens.shape[1] - prefix, d = tokens.shape[2];
+        if (keep.dtype != ScalarType.Bool || keep.dim() != 2 || keep.shape[0] != b || keep.shape[1] != p)
+            throw new ArgumentException($"keep must be a ({b}, {p}) bool mask, got {keep.dtype} ({string.Join(", ", keep.shape)})", nameof(keep));
+        Tensor counts = keep.sum(dim: 1);
+        long kept = counts[0].item<long>();
+        if (!counts.eq(kept).all().item<bool>())
+            throw new ArgumentException("keep must keep the same number of patches in every image", nameof(keep));
+
+        Tensor select = keep.to(tokens.device).unsqueeze(-1).expand(b, p, d);
+        tokens = cat([tokens[.., ..prefix], tokens[.., prefix..].masked_select(select).reshape(b, kept, d)], 1);
+        foreach (var block in _blocks)
+            tokens = block.forward(tokens);
+        Tensor normed = _norm.forward(tokens);
+
+        // Kept tokens back in their places (masked_scatter fills in row-major order, the order masked_select took).
+        Tensor Scatter(Tensor x) => cat([x[.., ..prefix], zeros(b, p, d, x.dtype, x.device).masked_scatter(select, x[.., prefix..])], 1);
+        return Split(Scatter(tokens), Scatter(normed), rows, cols).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// DINOv2's <c>get_intermediate_layers(x, n, reshape=True, return_class_token=True, norm=True)</c>: the outputs of
     /// the last <paramref name="n"/> blocks, each passed through the final norm.
     /// </summary>
-    /// <param name="images">(B, 3, H, W) as for <see cref="forward"/>.</param>
+    /// <param name="images">(B, 3, H, W) as for <see cref="forward(Tensor)"/>.</param>
     /// <param name="n">How many of the last blocks to return (1 … depth).</param>
     /// <returns>Per block, in block order: patch tokens as (B, D, rows, cols) and the class token (B, D).</returns>
     public IReadOnlyList<(Tensor Patches, Tensor ClassToken)> IntermediateLayers(Tensor images, int n)

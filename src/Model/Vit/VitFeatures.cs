@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace MoSiC.Stream.Model.Vit;
 
 /// <summary>
-/// What <see cref="DinoVisionTransformer.forward"/> returns, the equivalent of DINOv2's <c>forward_features</c>.
+/// What <see cref="DinoVisionTransformer.forward(TorchSharp.torch.Tensor)"/> returns, the equivalent of DINOv2's <c>forward_features</c>.
 /// Owns its tensors: dispose it (or move them to a dispose scope) when done.
 /// </summary>
 public sealed class VitFeatures : IDisposable

@@ -25,7 +25,20 @@ internal static class TrainerSettings
             EmaMomentum = t.EmaMomentum,
             TotalSteps = totalSteps,
             Seed = t.Seed,
-            Objective = new ObjectiveOptions { SinkhornEpsilon = t.SinkhornEpsilon, SinkhornIterations = t.SinkhornIterations, Temperature = t.Temperature },
+            StudentMaskRatio = t.StudentMaskRatio,
+            Objective = new ObjectiveOptions
+            {
+                SinkhornEpsilon = t.SinkhornEpsilon,
+                SinkhornIterations = t.SinkhornIterations,
+                Temperature = t.Temperature,
+                Direction = t.Loss switch { "propagated" => LossDirection.Propagated, "symmetric" => LossDirection.Symmetric, _ => LossDirection.Reference },
+                Targets = t.Targets == "soft" ? TargetKind.Soft : TargetKind.Hard,
+            },
+            Sampling = new FeatureSamplingOptions
+            {
+                Mode = t.Sampling == "bilinear" ? SamplingMode.Bilinear : SamplingMode.Nearest,
+                ReferenceSwapXY = t.ReferenceSwapXY,
+            },
         }.Validated();
     }
 }

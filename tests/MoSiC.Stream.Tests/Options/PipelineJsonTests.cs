@@ -154,4 +154,14 @@ public sealed class PipelineJsonTests
         Assert.Contains("\"additionalProperties\": false", expected);
         Assert.Contains("Output frame rate", expected);
     }
+
+    [Fact]
+    public void Trainer_objective_settings_are_checked_by_name()
+    {
+        var e = Reject("""{ "corpus": { "include": ["*.mp4"] }, "trainer": { "loss": "sideways", "targets": "fuzzy", "sampling": "cubic", "studentMaskRatio": 1 } }""");
+        Assert.Contains("trainer.loss must be one of reference, propagated, symmetric, got \"sideways\"", e.Message);
+        Assert.Contains("trainer.targets must be one of hard, soft, got \"fuzzy\"", e.Message);
+        Assert.Contains("trainer.sampling must be one of nearest, bilinear, got \"cubic\"", e.Message);
+        Assert.Contains("trainer.studentMaskRatio must be in [0, 1), got 1", e.Message);
+    }
 }
