@@ -69,6 +69,7 @@ internal static class TrainCorpusRun
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train {trainerOptions.Vit.Name} on {trainer.Device.type}: {clips.Length} clips, batch {batchSize}, {stepsPerEpoch} steps × {t.Epochs} epochs = {trainerOptions.TotalSteps} steps; checkpoints in {t.CheckpointDir}"));
 
+        await WriteRunInfoAsync(options, trainerOptions, batchSize, clips.Length, trainer.Device.type.ToString(), ct);
         var loader = new ClipBatchLoader(options, augment);
         var log = new TrainLog(CheckpointFiles.Log(t.CheckpointDir), position.Step);
         try
@@ -144,5 +145,43 @@ internal static class TrainCorpusRun
             if (videos.TryGetValue(clip.VideoHash, out var video))
                 clips.Add(new TrainClip(clip, video));
         return clips.OrderBy(c => c.Tracks.ClipKey, StringComparer.Ordinal).ToArray();
+    }
+
+    // What a reader of the results needs to interpret them: above all the batch, because Sinkhorn's equipartition is
+    // over the batch and a smaller one solves a different problem than the paper's 64 clips.
+    private static async Task WriteRunInfoAsync(PipelineOptions options, MosicTrainerOptions trainer, int batchSize, int clips, string device, CancellationToken ct)
+    {
+        TrainerOptions t = options.Trainer;
+        var info = new
+        {
+            pipeline = options.Name,
+            startedUtc = DateTime.UtcNow,
+            device,
+            model = trainer.Vit.Name,
+            init = t.Init,
+            imageSize = t.ImageSize,
+            sinkhornBatchClips = batchSize,
+            sinkhornNote = "Sinkhorn equipartitions over every point of every frame of the clips in one step; MoSiC's paper setting is 64 clips",
+            clips,
+            epochs = t.Epochs,
+            totalSteps = trainer.TotalSteps,
+            loss = t.Loss,
+            targets = t.Targets,
+            sampling = t.Sampling,
+            referenceSwapXY = t.ReferenceSwapXY,
+            studentMaskRatio = t.StudentMaskRatio,
+            learningRates = new { backbone = t.LearningRateBackbone, head = t.LearningRateHead },
+            t.WeightDecay,
+            t.EmaMomentum,
+            t.Prototypes,
+            t.TrainableBlocks,
+            t.SinkhornEpsilon,
+            t.SinkhornIterations,
+            t.Temperature,
+            t.Seed,
+            torchThreads = options.Runtime.Threads.Torch,
+        };
+        string path = Path.Combine(t.CheckpointDir, "run.json");
+        await File.WriteAllTextAsync(path, System.Text.Json.JsonSerializer.Serialize(info, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), ct);
     }
 }

@@ -80,6 +80,11 @@ public sealed class TrainCliTests : IDisposable
         AssertLog(4);
         Assert.True(File.Exists(_dir.File("ckpt/epoch-0002.ckpt.safetensors")));
         AssertLossPlot();
+
+        // The run records the batch Sinkhorn equipartitions over, and the settings that shape the result.
+        using var run = System.Text.Json.JsonDocument.Parse(File.ReadAllText(_dir.File("ckpt/run.json")));
+        Assert.Equal(2, run.RootElement.GetProperty("sinkhornBatchClips").GetInt32());
+        Assert.Equal("reference", run.RootElement.GetProperty("loss").GetString());
     }
 
     // A real PNG, not an empty or truncated file: the signature, then more than a header's worth of bytes.
