@@ -18,7 +18,7 @@ internal sealed class ClipBatchLoader(PipelineOptions pipeline, ClipAugmentOptio
 {
     private int Size => augment.OutputSize;
 
-    public async Task<TrainBatch> LoadAsync(IReadOnlyList<(TrainClip Clip, Random Random)> clips, CancellationToken ct)
+    public async Task<TrainBatch?> LoadAsync(IReadOnlyList<(TrainClip Clip, Random Random)> clips, Action<FailureRecord> failed, CancellationToken ct)
     {
         var frames = new List<Tensor>();
         var tracks = new List<AugmentedTracks>();
@@ -27,11 +27,28 @@ internal sealed class ClipBatchLoader(PipelineOptions pipeline, ClipAugmentOptio
             foreach (var (clip, random) in clips)
             {
                 ClipAugmentParams p = ClipAugmentParams.Sample(Size, Size, augment, random);
-                using (Tensor raw = await DecodeAsync(clip, ct))
-                using (Tensor resized = Resize(raw))
-                    frames.Add(ClipAugmentation.ApplyToFrames(resized, p));
+                try
+                {
+                    using (Tensor raw = await DecodeAsync(clip, ct))
+                    using (Tensor resized = Resize(raw))
+                        frames.Add(ClipAugmentation.ApplyToFrames(resized, p));
+                }
+                catch (VideoFailedException e)
+                {
+                    // One broken video never stops a run: its clip leaves this batch, the others train.
+                    failed(e.Record);
+                    continue;
+                }
+                catch (InvalidDataException e)
+                {
+                    failed(new FailureRecord(clip.Video.Path, "train", e.Message));
+                    continue;
+                }
+
                 tracks.Add(Tracks(clip.Tracks, p));
             }
+
+            if (frames.Count == 0) return null;
             using var scope = NewDisposeScope();
             // Clips keep different numbers of points after the crop; the batch keeps each clip's first N (grid order).
             long n = tracks.Min(t => t.Tracks.shape[1]);

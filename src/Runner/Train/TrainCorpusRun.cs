@@ -84,7 +84,13 @@ internal static class TrainCorpusRun
                     var clock = Stopwatch.StartNew();
                     var members = Enumerable.Range(b * batchSize, Math.Min(batchSize, clips.Length - b * batchSize))
                         .Select(slot => (clips[order[slot]], DataOrder.ForClip(position.DataSeed, epoch, slot))).ToList();
-                    using TrainBatch batch = await loader.LoadAsync(members, ct);
+                    using TrainBatch? batch = await loader.LoadAsync(members, f => Console.WriteLine($"  failed {f}; that clip is left out"), ct);
+                    if (batch is null)
+                    {
+                        Console.WriteLine($"batch {b + 1} of epoch {epoch + 1} skipped: none of its clips could be decoded");
+                        continue;
+                    }
+
                     double loadSeconds = clock.Elapsed.TotalSeconds;
                     TrainStepResult r = trainer.Step(batch);
                     double seconds = clock.Elapsed.TotalSeconds;

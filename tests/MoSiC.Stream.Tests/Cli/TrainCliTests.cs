@@ -46,6 +46,26 @@ public sealed class TrainCliTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_video_that_no_longer_decodes_leaves_its_clips_out_and_the_run_goes_on()
+    {
+        Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
+        Corpus(1);
+        Assert.Equal(0, Cli("track", "p.json").Code);
+
+        // Same size and modification time, other bytes: the hash index still vouches for it, the decoder cannot read it.
+        string broken = _dir.File("data/v1.mp4");
+        DateTime written = File.GetLastWriteTimeUtc(broken);
+        File.WriteAllBytes(broken, new byte[new FileInfo(broken).Length]);
+        File.SetLastWriteTimeUtc(broken, written);
+
+        var run = Cli("train", "p.json");
+        Assert.True(run.Code == 0, run.Out + run.Err);
+        Assert.Contains("v1.mp4", run.Out);
+        Assert.Contains("that clip is left out", run.Out);
+        Assert.True(File.Exists(_dir.File("ckpt/epoch-0001.ckpt.safetensors")));
+    }
+
+    [SkippableFact]
     public void Track_then_train_logs_every_step_checkpoints_and_resumes()
     {
         Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
