@@ -38,4 +38,21 @@ internal static class BenchSupport
     }
 
     public static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
+
+    /// <summary>Parses a benchmark's options; on a bad command line prints the reason and the usage, and returns false (exit code 2).</summary>
+    public static bool TryParse<T>(string bench, string usage, Func<T> parse, out T options)
+    {
+        try
+        {
+            options = parse();
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine($"mosic-bench {bench}: {e.Message}");
+            Console.Error.WriteLine(usage);
+            options = default!;
+            return false;
+        }
+    }
 }

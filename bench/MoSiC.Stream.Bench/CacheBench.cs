@@ -40,17 +40,7 @@ internal static class CacheBench
 
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        Options o;
-        try
-        {
-            o = Parse(args);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException)
-        {
-            Console.Error.WriteLine($"mosic-bench cache: {e.Message}");
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
+        if (!BenchSupport.TryParse("cache", Usage, () => Parse(args), out Options o)) return 2;
 
         int tracked = o.Tracked == 0 ? o.Clips : o.Tracked;
         string file = o.File ?? Path.Combine(BenchSupport.RepositoryRoot() ?? ".", "..", "shared", "data", "real", "sam2_gallery_dog", "video.mp4");

@@ -34,17 +34,7 @@ internal static class TrackBench
 
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        Options o;
-        try
-        {
-            o = Parse(args);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException)
-        {
-            Console.Error.WriteLine($"mosic-bench track: {e.Message}");
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
+        if (!BenchSupport.TryParse("track", Usage, () => Parse(args), out Options o)) return 2;
 
         string file = o.File ?? Path.Combine(BenchSupport.RepositoryRoot() ?? ".", "..", "shared", "data", "real", "sam2_gallery_dog", "video.mp4");
         var decode = o.Size == 0 ? new DecodeOptions() : new DecodeOptions { Resize = ResizeMode.Stretch, Width = o.Size, Height = o.Size };

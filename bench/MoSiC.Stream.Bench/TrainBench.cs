@@ -33,17 +33,7 @@ internal static class TrainBench
 
     public static int Run(string[] args)
     {
-        Options o;
-        try
-        {
-            o = Parse(args);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException)
-        {
-            Console.Error.WriteLine($"mosic-bench train: {e.Message}");
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
+        if (!BenchSupport.TryParse("train", Usage, () => Parse(args), out Options o)) return 2;
 
         var options = new MosicTrainerOptions
         {
