@@ -62,6 +62,33 @@ public sealed class CoTrackerThreeOffline : nn.Module
     /// <summary>The correlation MLP.</summary>
     public CoTrackerMlp CorrMlp => corr_mlp;
 
+    /// <summary>Maps 0–255 pixel values to the model's input range: <c>2·(v/255) − 1</c>, in that order.</summary>
+    /// <param name="video">Pixels, any shape, float.</param>
+    public static Tensor NormalizeVideo(Tensor video)
+    {
+        using var scaled = video / 255.0;
+        using var doubled = 2 * scaled;
+        return doubled - 1.0;
+    }
+
+    /// <summary>
+    /// Encoder features of a video already in [−1, 1]: <c>fnet</c> on every frame, then L2-normalised over the
+    /// channel axis (norm clamped at 1e-12 before the square root, as the reference): [B, T, 128, H/4, W/4].
+    /// </summary>
+    /// <param name="video">[B, T, 3, H, W], H and W multiples of 4.</param>
+    public Tensor EncodeFrames(Tensor video)
+    {
+        long b = video.shape[0], t = video.shape[1], c = video.shape[2], h = video.shape[3], w = video.shape[4];
+        if (h % Stride != 0 || w % Stride != 0)
+            throw new ArgumentException($"frame size {w}×{h} is not a multiple of {Stride}", nameof(video));
+        using var scope = NewDisposeScope();
+        var f = fnet.forward(video.reshape(b * t, c, h, w));
+        var sq = f.square().sum(dim: 1, keepdim: true);
+        var norm = torch.maximum(sq, torch.tensor(1e-12f, device: sq.device)).sqrt();
+        var fmaps = (f / norm).reshape(b, t, LatentDim, h / Stride, w / Stride);
+        return fmaps.MoveToOuterDisposeScope();
+    }
+
     /// <summary>
     /// <c>get_1d_sincos_pos_embed_from_grid(dim, linspace(0, n−1, n))</c>: [1, n, dim], sin half then cos half,
     /// frequencies 1/10000^(i/(dim/2)), computed in float64 and cast to float32.
