@@ -10,7 +10,7 @@ namespace MoSiC.Stream.Model.CoTracker;
 /// virtual→point cross-attention), then <c>flow_head</c> (dx, dy) and <c>vis_conf_head</c> (dvis, dconf).
 /// Names follow the official state dict, including its spelling <c>virual_tracks</c>.
 /// </summary>
-public sealed class EfficientUpdateFormer : nn.Module
+public sealed class EfficientUpdateFormer : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // names are the checkpoint's
     private readonly Parameter virual_tracks;
@@ -58,4 +58,43 @@ public sealed class EfficientUpdateFormer : nn.Module
 
     /// <summary>Number of learned virtual tracks.</summary>
     public int NumVirtualTracks { get; }
+
+    /// <summary>
+    /// Update deltas [B, N, T, 4] = (dx, dy, dvis, dconf) for input tokens [B, N, T, inputDim]. Each round: time
+    /// attention over every track (virtual ones appended), then per frame the virtual tracks attend to the points
+    /// (<c>space_virtual2point_blocks</c>, applied first despite the name), self-attend
+    /// (<c>space_virtual_blocks</c>), and the points attend to them (<c>space_point2virtual_blocks</c>).
+    /// </summary>
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var tokens = input_transform.forward(input);
+        long b = tokens.shape[0], t = tokens.shape[2], c = tokens.shape[3];
+        var virtualTokens = virual_tracks.repeat(b, 1, t, 1);
+        tokens = torch.cat(new[] { tokens, virtualTokens }, dim: 1);
+        long n = tokens.shape[1];
+        long points = n - NumVirtualTracks;
+        int every = time_blocks.Count / space_virtual_blocks.Count;
+        int j = 0;
+        for (int i = 0; i < time_blocks.Count; i++)
+        {
+            var time = time_blocks[i].forward(tokens.contiguous().view(b * n, t, c));
+            tokens = time.view(b, n, t, c);
+            if (i % every != 0)
+                continue;
+            var space = tokens.permute(0, 2, 1, 3).contiguous().view(b * t, n, c);
+            var pointTokens = space.narrow(1, 0, points);
+            var virt = space.narrow(1, points, NumVirtualTracks);
+            virt = space_virtual2point_blocks[j].forward(virt, pointTokens);
+            virt = space_virtual_blocks[j].forward(virt);
+            pointTokens = space_point2virtual_blocks[j].forward(pointTokens, virt);
+            space = torch.cat(new[] { pointTokens, virt }, dim: 1);
+            tokens = space.view(b, t, n, c).permute(0, 2, 1, 3);
+            j++;
+        }
+        tokens = tokens.narrow(1, 0, points);
+        var flow = flow_head.forward(tokens);
+        var visConf = vis_conf_head.forward(tokens);
+        return torch.cat(new[] { flow, visConf }, dim: -1).MoveToOuterDisposeScope();
+    }
 }

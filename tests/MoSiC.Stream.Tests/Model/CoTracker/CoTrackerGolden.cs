@@ -9,7 +9,7 @@ namespace MoSiC.Stream.Tests.Model.CoTracker;
 internal static class CoTrackerGolden
 {
     /// <summary>Tolerances from README table 2.4.</summary>
-    public const double FnetRtol = 1e-3, FnetAtol = 1e-3, IntermediateTol = 5e-5, CoordsTol = 5e-4, ProbTol = 1e-5;
+    public const double FnetRtol = 1e-3, FnetAtol = 1e-3, IntermediateTol = 5e-5, UpdateFormerTol = 2e-5, LogitTol = 5e-5, CoordsTol = 5e-4, ProbTol = 1e-5;
 
     /// <summary>The fixture model, fp16 weights loaded strictly as fp32, eval mode.</summary>
     public static CoTrackerThreeOffline LoadModel()
