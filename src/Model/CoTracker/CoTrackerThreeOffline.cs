@@ -72,17 +72,142 @@ public sealed class CoTrackerThreeOffline : nn.Module
     }
 
     /// <summary>
+    /// The offline forward (<c>CoTrackerThreeOffline.forward</c>): tracks every query through the whole clip with
+    /// <paramref name="iters"/> refinement iterations. The video is the model-resolution clip (384×512 for the
+    /// official weights; the relative-motion scale is fixed to that resolution as in the reference).
+    /// </summary>
+    /// <param name="video">Pixels 0–255, float, [B, T, 3, H, W], H and W multiples of 4.</param>
+    /// <param name="queries">[B, N, 3] (t, x, y): query frame and position in pixels of <paramref name="video"/>.</param>
+    /// <param name="iters">Refinement iterations (6 in the predictor).</param>
+    /// <param name="recordIterations">Also return every iteration's tracks and logits.</param>
+    /// <param name="fmapsChunkSize">Frames per encoder call.</param>
+    public CoTrackerOutput Track(Tensor video, Tensor queries, int iters = 6, bool recordIterations = false, int fmapsChunkSize = 200)
+    {
+        long b = video.shape[0], t = video.shape[1];
+        long n = queries.shape[1];
+        var coordsIters = new List<Tensor>();
+        var visIters = new List<Tensor>();
+        var confIters = new List<Tensor>();
+        using var outer = NewDisposeScope();
+        using var normalized = NormalizeVideo(video);
+        var fmaps = EncodeFrames(normalized, fmapsChunkSize);
+        var queriedFrames = queries.select(-1, 0).to(ScalarType.Int64);
+        var queriedCoords = queries.narrow(-1, 1, 2) / (double)Stride;
+
+        var pyramid = CoTrackerCorrelation.Pyramid(fmaps, CorrLevels);
+        var supports = new Tensor[CorrLevels];
+        for (int i = 0; i < CorrLevels; i++)
+            supports[i] = CoTrackerCorrelation.TrackFeat(pyramid[i], queriedFrames, queriedCoords / Math.Pow(2, i), CorrRadius).Support;
+
+        var vis = torch.zeros(new[] { b, t, n }, device: video.device);
+        var conf = torch.zeros(new[] { b, t, n }, device: video.device);
+        var coords = queriedCoords.reshape(b, 1, n, 2).expand(b, t, n, 2).to(ScalarType.Float32);
+        var scale = torch.tensor(new[] { ModelWidth / (float)Stride, ModelHeight / (float)Stride }, device: video.device);
+        var timeEmb = InterpolateTimeEmbed(t).to(video.device);
+
+        for (int it = 0; it < iters; it++)
+        {
+            using var step = NewDisposeScope();
+            var coordsInit = coords.reshape(b * t, n, 2);
+            var corrEmbs = new Tensor[CorrLevels];
+            for (int i = 0; i < CorrLevels; i++)
+            {
+                var corrFeat = CoTrackerCorrelation.CorrelationFeat(pyramid[i], coordsInit / Math.Pow(2, i), CorrRadius);
+                var volume = CoTrackerCorrelation.CorrelationVolume(corrFeat, supports[i]);
+                corrEmbs[i] = corr_mlp.forward(volume);
+            }
+            var corr = torch.cat(corrEmbs, dim: -1).view(b, t, n, -1);
+
+            var fwd = coords.narrow(1, 0, t - 1) - coords.narrow(1, 1, t - 1);
+            var bwd = coords.narrow(1, 1, t - 1) - coords.narrow(1, 0, t - 1);
+            fwd = nn.functional.pad(fwd, new long[] { 0, 0, 0, 0, 0, 1 }) / scale;
+            bwd = nn.functional.pad(bwd, new long[] { 0, 0, 0, 0, 1, 0 }) / scale;
+            var relPos = PosEnc(torch.cat(new[] { fwd, bwd }, dim: -1), 0, 10);
+
+            var x = torch.cat(new[] { vis.unsqueeze(-1), conf.unsqueeze(-1), corr, relPos }, dim: -1)
+                .permute(0, 2, 1, 3).reshape(b * n, t, -1);
+            x = (x + timeEmb).view(b, n, t, -1);
+            var delta = updateformer.forward(x);                                   // B N T 4
+
+            var newVis = vis + delta.select(-1, 2).permute(0, 2, 1);
+            var newConf = conf + delta.select(-1, 3).permute(0, 2, 1);
+            var newCoords = coords + delta.narrow(-1, 0, 2).permute(0, 2, 1, 3);
+            vis = newVis.MoveToOuterDisposeScope();
+            conf = newConf.MoveToOuterDisposeScope();
+            coords = newCoords.MoveToOuterDisposeScope();
+            if (recordIterations)
+            {
+                coordsIters.Add((coords * (double)Stride).DetachFromDisposeScope());
+                visIters.Add(vis.clone().DetachFromDisposeScope());
+                confIters.Add(conf.clone().DetachFromDisposeScope());
+            }
+        }
+        var outCoords = (coords * (double)Stride).DetachFromDisposeScope();
+        var outVis = vis.sigmoid().DetachFromDisposeScope();
+        var outConf = conf.sigmoid().DetachFromDisposeScope();
+        return new CoTrackerOutput(outCoords, outVis, outConf, coordsIters, visIters, confIters);
+    }
+
+    /// <summary>
+    /// <c>interpolate_time_embed</c>: the 60-frame table itself when T = 60, otherwise resampled to T frames with
+    /// linear interpolation, align_corners=False: [1, T, 1110].
+    /// </summary>
+    /// <param name="frames">Clip length T.</param>
+    public Tensor InterpolateTimeEmbed(long frames)
+    {
+        var table = named_buffers().Single(kv => kv.name == "time_emb").buffer;
+        if (frames == table.shape[1])
+            return table.alias();
+        using var scope = NewDisposeScope();
+        var resized = nn.functional.interpolate(table.permute(0, 2, 1), new[] { frames }, mode: InterpolationMode.Linear, align_corners: false);
+        return resized.permute(0, 2, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <c>posenc(x, min_deg, max_deg)</c>: x followed by sin of x scaled by 2^min…2^(max−1) (scale-major) and the same
+    /// shifted by π/2 (cosines): width D·(1 + 2·(max−min)).
+    /// </summary>
+    /// <param name="x">Values [..., D].</param>
+    /// <param name="minDeg">First power of two (inclusive).</param>
+    /// <param name="maxDeg">Last power of two (exclusive).</param>
+    public static Tensor PosEnc(Tensor x, int minDeg, int maxDeg)
+    {
+        if (minDeg == maxDeg)
+            return x.alias();
+        using var scope = NewDisposeScope();
+        var scales = torch.tensor(Enumerable.Range(minDeg, maxDeg - minDeg).Select(i => (float)Math.Pow(2, i)).ToArray(), device: x.device).to(x.dtype);
+        var shape = x.shape;
+        var xb = (x.unsqueeze(-2) * scales.unsqueeze(-1)).reshape(shape.Take(shape.Length - 1).Append(-1L).ToArray());
+        var four = torch.cat(new[] { xb, xb + 0.5 * Math.PI }, dim: -1).sin();
+        return torch.cat(new[] { x, four }, dim: -1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// Encoder features of a video already in [−1, 1]: <c>fnet</c> on every frame, then L2-normalised over the
     /// channel axis (norm clamped at 1e-12 before the square root, as the reference): [B, T, 128, H/4, W/4].
     /// </summary>
     /// <param name="video">[B, T, 3, H, W], H and W multiples of 4.</param>
-    public Tensor EncodeFrames(Tensor video)
+    /// <param name="chunkSize">Frames per encoder call (per batch element group), as <c>fmaps_chunk_size</c>.</param>
+    public Tensor EncodeFrames(Tensor video, int chunkSize = 200)
     {
         long b = video.shape[0], t = video.shape[1], c = video.shape[2], h = video.shape[3], w = video.shape[4];
         if (h % Stride != 0 || w % Stride != 0)
             throw new ArgumentException($"frame size {w}×{h} is not a multiple of {Stride}", nameof(video));
         using var scope = NewDisposeScope();
-        var f = fnet.forward(video.reshape(b * t, c, h, w));
+        Tensor f;
+        if (t <= chunkSize)
+            f = fnet.forward(video.reshape(b * t, c, h, w));
+        else
+        {
+            var chunks = new List<Tensor>();
+            for (long s = 0; s < t; s += chunkSize)
+            {
+                long len = Math.Min(chunkSize, t - s);
+                var part = fnet.forward(video.narrow(1, s, len).reshape(b * len, c, h, w));
+                chunks.Add(part.reshape(b, len, part.shape[1], part.shape[2], part.shape[3]));
+            }
+            f = torch.cat(chunks.ToArray(), dim: 1).reshape(b * t, -1, h / Stride, w / Stride);
+        }
         var sq = f.square().sum(dim: 1, keepdim: true);
         var norm = torch.maximum(sq, torch.tensor(1e-12f, device: sq.device)).sqrt();
         var fmaps = (f / norm).reshape(b, t, LatentDim, h / Stride, w / Stride);
