@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MoSiC.Stream.Model.Eval;
+using MoSiC.Stream.Model.Vit;
+using static TorchSharp.torch;
+
+namespace MoSiC.Stream.Runner.Eval;
+
+/// <summary>Settings of <see cref="VideoSegmentationEval.RunAsync"/>.</summary>
+public sealed record VideoSegmentationEvalOptions(ClipEvalOptions Clustering, int MaxFrames = 8, int FrameStride = 1, int ImageSize = 224);
+
+/// <summary>One clip's line in eval.json.</summary>
+public sealed record ClipScore(string Clip, string[] Frames, double[] FrameMiou, double ClipMiou, int Labels);
+
+/// <summary>eval.json.</summary>
+public sealed record VideoSegmentationReport(string Backbone, string Scope, int Clusters, int PcaDimensions, int Restarts, ulong Seed,
+    int MaxFrames, int FrameStride, int ImageSize, double MeanClipMiou, double MeanFrameMiou, ClipScore[] Clips);
+
+/// <summary>
+/// The unsupervised video segmentation evaluation over DAVIS / YouTube-VOS style clips with a frozen backbone:
+/// per clip, the selected frames' patch features are clustered (<see cref="ClipSegmentationEval"/>) and scored against
+/// the masks; the dataset score is the mean over clips.
+/// </summary>
+public static class VideoSegmentationEval
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public static async Task<VideoSegmentationReport> RunAsync(IReadOnlyList<VideoSegmentationClip> clips, DinoVisionTransformer model,
+        string backboneName, VideoSegmentationEvalOptions options, string? outputDir, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(clips);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        var scores = new List<ClipScore>();
+        foreach (var clip in clips)
+        {
+            ct.ThrowIfCancellationRequested();
+            var stems = clip.SelectFrames(options.MaxFrames, options.FrameStride);
+            if (stems.Count == 0) continue;
+            LabelMap[] masks = clip.ReadMasks(stems);
+            int labels = Math.Max(2, masks.Max(m => m.MaxLabel) + 1);
+            using var scope = NewDisposeScope();
+            Tensor frames = await clip.LoadFramesAsync(stems, options.ImageSize, ct).ConfigureAwait(false);
+            Tensor features = FeatureNormalisation.PatchFeatures(model, frames);
+            int grid = options.ImageSize / model.Config.PatchSize;
+            var r = ClipSegmentationEval.Evaluate(features, grid, grid, masks, labels, options.Clustering);
+            scores.Add(new ClipScore(clip.Name, stems.ToArray(), r.FrameMeanIoU, r.ClipMeanIoU, labels));
+        }
+        var c = options.Clustering;
+        var report = new VideoSegmentationReport(backboneName, c.Scope == ClusteringScope.PerClip ? "per_clip" : "per_frame",
+            c.Clusters, c.PcaDimensions, c.Restarts, c.Seed, options.MaxFrames, options.FrameStride, options.ImageSize,
+            scores.Select(s => s.ClipMiou).DefaultIfEmpty(double.NaN).Average(),
+            scores.SelectMany(s => s.FrameMiou).DefaultIfEmpty(double.NaN).Average(),
+            scores.ToArray());
+        if (outputDir is not null)
+        {
+            Directory.CreateDirectory(outputDir);
+            await File.WriteAllTextAsync(Path.Combine(outputDir, "eval.json"), JsonSerializer.Serialize(report, Json), ct).ConfigureAwait(false);
+        }
+        return report;
+    }
+}
