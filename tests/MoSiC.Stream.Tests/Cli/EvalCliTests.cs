@@ -1,0 +1,37 @@
+using System.Text.Json;
+using MoSiC.Stream.Tests.Support;
+
+namespace MoSiC.Stream.Tests.Cli;
+
+/// <summary><c>mosic-stream eval</c> as a user runs it (work in progress: per-clip / per-frame, eval.json).</summary>
+public sealed class EvalCliTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [SkippableFact]
+    public void Eval_on_one_davis_sequence_prints_a_table_and_writes_eval_json()
+    {
+        string bear = Path.Combine(RepoPaths.RealData, "davis2016_bear");
+        Skip.IfNot(Directory.Exists(bear), "davis2016_bear is not in ../shared/data/real");
+        var (code, output, error) = CliProcess.Run(_dir.Path, "eval", bear, "--frames", "2", "--stride", "30", "--restarts", "2", "--out", "out");
+        Assert.True(code == 0, error);
+        Assert.Contains("davis2016_bear", output);
+        Assert.Contains("mean over clips", output);
+        using var json = JsonDocument.Parse(File.ReadAllText(_dir.File(Path.Combine("out", "eval.json"))));
+        Assert.Equal("per_clip", json.RootElement.GetProperty("scope").GetString());
+        Assert.InRange(json.RootElement.GetProperty("mean_clip_miou").GetDouble(), 0.0, 1.0);
+    }
+
+    [Fact]
+    public void Bad_arguments_fail_with_a_message()
+    {
+        var (code, _, error) = CliProcess.Run(_dir.Path, "eval", "no-such-folder");
+        Assert.Equal(1, code);
+        Assert.Contains("JPEGImages", error);
+        (code, _, error) = CliProcess.Run(_dir.Path, "eval", "no-such-folder", "--scope", "whole");
+        Assert.Equal(1, code);
+        Assert.Contains("--scope", error);
+    }
+}
