@@ -16,6 +16,10 @@ public enum ClusteringScope
 
     /// <summary>All frames of a clip are clustered together and matched once over the clip's pixels.</summary>
     PerClip,
+
+    /// <summary>All frames of all clips are clustered together and matched once over the dataset's pixels
+    /// (<see cref="ClipSegmentationEval.EvaluateDataset"/>).</summary>
+    PerDataset,
 }
 
 /// <summary>Settings of <see cref="ClipSegmentationEval.Evaluate"/>.</summary>
@@ -51,6 +55,8 @@ public static class ClipSegmentationEval
             throw new ArgumentException($"patch features must be (T, {rows}·{cols}, D), got [{string.Join(", ", patchFeatures.shape)}].");
         int t = (int)patchFeatures.shape[0];
         if (masks.Count != t) throw new ArgumentException($"{masks.Count} masks for {t} frames.");
+        if (options.Scope == ClusteringScope.PerDataset)
+            throw new ArgumentException("per-dataset clustering spans clips: use EvaluateDataset.", nameof(options));
         using var scope = NewDisposeScope();
         long patches = (long)rows * cols;
         var maps = new int[t][];
@@ -86,6 +92,80 @@ public static class ClipSegmentationEval
             matchings[f] = clipMatch.ClusterToLabel;
         }
         return new ClipEvalResult(frameScores, clipMatch.MeanIoU, maps, matchings);
+    }
+
+    /// <summary>
+    /// Per-dataset scope: one PCA + k-means over the patches of every frame of every clip, one Hungarian matching over
+    /// all their pixels. Returns the dataset mIoU and, per clip, its mIoU under the dataset-wide matching.
+    /// </summary>
+    public static (double DatasetMeanIoU, ClipEvalResult[] Clips) EvaluateDataset(
+        IReadOnlyList<(Tensor Features, IReadOnlyList<LabelMap> Masks)> clips, int rows, int cols, int labels, ClipEvalOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(clips);
+        ArgumentNullException.ThrowIfNull(options);
+        if (clips.Count == 0) throw new ArgumentException("no clips.", nameof(clips));
+        long patches = (long)rows * cols;
+        foreach (var (f, m) in clips)
+            if (f.dim() != 3 || f.shape[1] != patches || f.shape[0] != m.Count)
+                throw new ArgumentException($"clip features [{string.Join(", ", f.shape)}] with {m.Count} masks; expected (T, {patches}, D).");
+        using var scope = NewDisposeScope();
+        long d = clips[0].Features.shape[2];
+        long[] all = Cluster(cat(clips.Select(c => c.Features.reshape(-1, d)).ToArray(), 0), options);
+        var dataset = new SegmentationConfusion(options.Clusters, labels);
+        var maps = new List<int[][]>();
+        long offset = 0;
+        foreach (var (f, masks) in clips)
+        {
+            var clipMaps = new int[masks.Count][];
+            for (int i = 0; i < masks.Count; i++)
+            {
+                clipMaps[i] = Upsample(all, offset, rows, cols, masks[i]);
+                dataset.Add(clipMaps[i], masks[i].Labels);
+                offset += patches;
+            }
+            maps.Add(clipMaps);
+        }
+        var match = dataset.Match();
+        var results = new ClipEvalResult[clips.Count];
+        for (int c = 0; c < clips.Count; c++)
+        {
+            var masks = clips[c].Masks;
+            double[] frames = Enumerable.Range(0, masks.Count).Select(i => MeanIoUUnder(maps[c][i], masks[i].Labels, match.ClusterToLabel, labels)).ToArray();
+            var clipConf = new SegmentationConfusion(options.Clusters, labels);
+            for (int i = 0; i < masks.Count; i++) clipConf.Add(maps[c][i], masks[i].Labels);
+            double clipScore = MeanIoUUnder(Flatten(clipConf), match.ClusterToLabel, labels);
+            results[c] = new ClipEvalResult(frames, clipScore, maps[c], Enumerable.Repeat(match.ClusterToLabel, masks.Count).ToArray());
+        }
+        return (match.MeanIoU, results);
+    }
+
+    // mIoU over the labels present in the counts, with a fixed cluster → label map.
+    private static double MeanIoUUnder(long[,] counts, int[] clusterToLabel, int labels)
+    {
+        var tp = new long[labels];
+        var pred = new long[labels];
+        var act = new long[labels];
+        for (int c = 0; c < counts.GetLength(0); c++)
+            for (int l = 0; l < labels; l++)
+            {
+                long n = counts[c, l];
+                act[l] += n;
+                int p = clusterToLabel[c];
+                if (p < 0) continue;
+                pred[p] += n;
+                if (p == l) tp[l] += n;
+            }
+        var present = Enumerable.Range(0, labels).Where(l => act[l] > 0).ToArray();
+        return present.Length == 0 ? double.NaN : present.Average(l => (double)tp[l] / (pred[l] + act[l] - tp[l]));
+    }
+
+    private static long[,] Flatten(SegmentationConfusion conf)
+    {
+        var counts = new long[conf.Clusters, conf.Labels];
+        for (int c = 0; c < conf.Clusters; c++)
+            for (int l = 0; l < conf.Labels; l++)
+                counts[c, l] = conf.Count(c, l);
+        return counts;
     }
 
     private static long[] Cluster(Tensor features, ClipEvalOptions o)

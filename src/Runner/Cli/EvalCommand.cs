@@ -25,7 +25,7 @@ internal static class EvalCommand
         var arch = new Option<string>("--arch") { Description = "Backbone architecture (tiny, vits14, vitb14, vits14_reg4, ...).", DefaultValueFactory = _ => "tiny" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Backbone weights (our checkpoint or an official DINOv2 file); random init from --seed when absent." };
         var clusters = new Option<int>("--clusters", "-k") { Description = "K of k-means.", DefaultValueFactory = _ => 2 };
-        var scope = new Option<string>("--scope") { Description = "per-clip (one clustering per clip) or per-frame.", DefaultValueFactory = _ => "per-clip" };
+        var scope = new Option<string>("--scope") { Description = "per-clip (one clustering per clip), per-frame, or per-dataset (one clustering and matching for all clips).", DefaultValueFactory = _ => "per-clip" };
         var frames = new Option<int>("--frames") { Description = "Annotated frames per clip at most.", DefaultValueFactory = _ => 8 };
         var stride = new Option<int>("--stride") { Description = "Take every n-th annotated frame.", DefaultValueFactory = _ => 1 };
         var size = new Option<int>("--size") { Description = "Input size (frames stretched to size×size).", DefaultValueFactory = _ => 224 };
@@ -40,8 +40,8 @@ internal static class EvalCommand
         command.SetAction(async (result, ct) =>
         {
             string scopeText = result.GetValue(scope)!;
-            ClusteringScope? s = scopeText switch { "per-clip" => ClusteringScope.PerClip, "per-frame" => ClusteringScope.PerFrame, _ => null };
-            if (s is null) return Fail($"--scope must be per-clip or per-frame, got '{scopeText}'");
+            ClusteringScope? s = scopeText switch { "per-clip" => ClusteringScope.PerClip, "per-frame" => ClusteringScope.PerFrame, "per-dataset" => ClusteringScope.PerDataset, _ => null };
+            if (s is null) return Fail($"--scope must be per-clip, per-frame or per-dataset, got '{scopeText}'");
             VitConfig config;
             try { config = VitConfig.FromName(result.GetValue(arch)!); }
             catch (ArgumentException e) { return Fail(e.Message); }
@@ -75,6 +75,8 @@ internal static class EvalCommand
             foreach (var c in report.Clips)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Clip,-32} {c.Frames.Length,6} {100 * c.ClipMiou,8:F2}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"mean over clips",-32} {"",6} {100 * report.MeanClipMiou,8:F2}"));
+            if (report.DatasetMiou is { } dm)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"dataset (one matching)",-32} {"",6} {100 * dm,8:F2}"));
             return 0;
         });
         return command;

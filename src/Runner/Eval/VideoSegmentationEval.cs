@@ -12,8 +12,8 @@ public sealed record VideoSegmentationEvalOptions(ClipEvalOptions Clustering, in
 /// <summary>One clip's line in eval.json.</summary>
 public sealed record ClipScore(string Clip, string[] Frames, double[] FrameMiou, double ClipMiou, int Labels);
 
-/// <summary>eval.json.</summary>
-public sealed record VideoSegmentationReport(string Backbone, string Scope, int Clusters, int PcaDimensions, int Restarts, ulong Seed,
+/// <summary>eval.json. <c>DatasetMiou</c> is set in the per-dataset scope only: the mIoU of the single dataset-wide matching.</summary>
+public sealed record VideoSegmentationReport(string Backbone, string Scope, double? DatasetMiou, int Clusters, int PcaDimensions, int Restarts, ulong Seed,
     int MaxFrames, int FrameStride, int ImageSize, double MeanClipMiou, double MeanFrameMiou, ClipScore[] Clips);
 
 /// <summary>
@@ -37,22 +37,43 @@ public static class VideoSegmentationEval
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         var scores = new List<ClipScore>();
+        var c = options.Clustering;
+        int grid = options.ImageSize / model.Config.PatchSize;
+        using var scope = NewDisposeScope();
+        var loaded = new List<(VideoSegmentationClip Clip, string[] Stems, Tensor Features, LabelMap[] Masks)>();
         foreach (var clip in clips)
         {
             ct.ThrowIfCancellationRequested();
             var stems = clip.SelectFrames(options.MaxFrames, options.FrameStride);
             if (stems.Count == 0) continue;
             LabelMap[] masks = clip.ReadMasks(stems);
-            int labels = Math.Max(2, masks.Max(m => m.MaxLabel) + 1);
-            using var scope = NewDisposeScope();
-            Tensor frames = await clip.LoadFramesAsync(stems, options.ImageSize, ct).ConfigureAwait(false);
-            Tensor features = FeatureNormalisation.PatchFeatures(model, frames);
-            int grid = options.ImageSize / model.Config.PatchSize;
-            var r = ClipSegmentationEval.Evaluate(features, grid, grid, masks, labels, options.Clustering);
-            scores.Add(new ClipScore(clip.Name, stems.ToArray(), r.FrameMeanIoU, r.ClipMeanIoU, labels));
+            Tensor features;
+            using (var frameScope = NewDisposeScope())
+            {
+                Tensor frames = await clip.LoadFramesAsync(stems, options.ImageSize, ct).ConfigureAwait(false);
+                features = FeatureNormalisation.PatchFeatures(model, frames).MoveToOuterDisposeScope();
+            }
+            if (c.Scope != ClusteringScope.PerDataset)
+            {
+                int labels = Math.Max(2, masks.Max(m => m.MaxLabel) + 1);
+                var r = ClipSegmentationEval.Evaluate(features, grid, grid, masks, labels, c);
+                scores.Add(new ClipScore(clip.Name, stems.ToArray(), r.FrameMeanIoU, r.ClipMeanIoU, labels));
+                features.Dispose();
+            }
+            else loaded.Add((clip, stems.ToArray(), features, masks));
         }
-        var c = options.Clustering;
-        var report = new VideoSegmentationReport(backboneName, c.Scope == ClusteringScope.PerClip ? "per_clip" : "per_frame",
+        double? datasetMiou = null;
+        if (c.Scope == ClusteringScope.PerDataset && loaded.Count > 0)
+        {
+            int labels = Math.Max(2, loaded.SelectMany(l => l.Masks).Max(m => m.MaxLabel) + 1);
+            var (miou, results) = ClipSegmentationEval.EvaluateDataset(
+                loaded.Select(l => (l.Features, (IReadOnlyList<LabelMap>)l.Masks)).ToArray(), grid, grid, labels, c);
+            datasetMiou = miou;
+            for (int i = 0; i < loaded.Count; i++)
+                scores.Add(new ClipScore(loaded[i].Clip.Name, loaded[i].Stems, results[i].FrameMeanIoU, results[i].ClipMeanIoU, labels));
+        }
+        string scopeName = c.Scope switch { ClusteringScope.PerClip => "per_clip", ClusteringScope.PerFrame => "per_frame", _ => "per_dataset" };
+        var report = new VideoSegmentationReport(backboneName, scopeName, datasetMiou,
             c.Clusters, c.PcaDimensions, c.Restarts, c.Seed, options.MaxFrames, options.FrameStride, options.ImageSize,
             scores.Select(s => s.ClipMiou).DefaultIfEmpty(double.NaN).Average(),
             scores.SelectMany(s => s.FrameMiou).DefaultIfEmpty(double.NaN).Average(),

@@ -24,6 +24,22 @@ public sealed class EvalCliTests : IDisposable
         Assert.InRange(json.RootElement.GetProperty("mean_clip_miou").GetDouble(), 0.0, 1.0);
     }
 
+    [SkippableFact]
+    public void Per_dataset_scope_clusters_two_sequences_together()
+    {
+        string real = RepoPaths.RealData;
+        string bear = Path.Combine(real, "davis2016_bear"), swan = Path.Combine(real, "davis2016_blackswan");
+        Skip.IfNot(Directory.Exists(bear) && Directory.Exists(swan), "davis2016_bear / blackswan are not in ../shared/data/real");
+        var (code, output, error) = CliProcess.Run(_dir.Path, "eval", bear, swan, "--scope", "per-dataset", "--frames", "2", "--stride", "30",
+            "--restarts", "2", "--out", "out");
+        Assert.True(code == 0, error);
+        Assert.Contains("dataset (one matching)", output);
+        using var json = JsonDocument.Parse(File.ReadAllText(_dir.File(Path.Combine("out", "eval.json"))));
+        Assert.Equal("per_dataset", json.RootElement.GetProperty("scope").GetString());
+        Assert.Equal(2, json.RootElement.GetProperty("clips").GetArrayLength());
+        Assert.InRange(json.RootElement.GetProperty("dataset_miou").GetDouble(), 0.0, 1.0);
+    }
+
     [Fact]
     public void Bad_arguments_fail_with_a_message()
     {

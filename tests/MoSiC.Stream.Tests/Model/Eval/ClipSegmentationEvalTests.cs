@@ -62,3 +62,45 @@ public class ClipSegmentationEvalTests
         Assert.Equal(new[] { 0, 0, 1, 1, 2, 2, 3, 3 }, up);
     }
 }
+
+public class DatasetSegmentationEvalTests
+{
+    public DatasetSegmentationEvalTests() => TorchRuntime.EnsureLoaded();
+
+    // One frame, 4×4 grid, 8×8 mask: the object (label 1) is patch column 0 (16 of 64 pixels). Its patches carry
+    // feature direction `objectDim`, the background the other one.
+    private static (Tensor, IReadOnlyList<LabelMap>) Clip(int objectDim)
+    {
+        var feats = zeros(new long[] { 1, 16, 2 });
+        for (int p = 0; p < 16; p++) feats[0, p, p % 4 == 0 ? objectDim : 1 - objectDim] = 1f;
+        var ids = new int[64];
+        for (int i = 0; i < 64; i++) ids[i] = i % 8 < 2 ? 1 : 0;
+        return (feats, new[] { new LabelMap(8, 8, ids) });
+    }
+
+    [Fact]
+    public void ConsistentFeaturesAcrossClipsScorePerfectly()
+    {
+        using var d = NewDisposeScope();
+        var (mean, clips) = ClipSegmentationEval.EvaluateDataset(new[] { Clip(0), Clip(0) }, 4, 4, 2,
+            new ClipEvalOptions(2, ClusteringScope.PerDataset, PcaDimensions: 2, Restarts: 2, Seed: 3));
+        Assert.Equal(1.0, mean, 12);
+        Assert.All(clips, c => Assert.Equal(1.0, c.ClipMeanIoU, 12));
+    }
+
+    [Fact]
+    public void SwappedFeaturesAcrossClipsScoreTheHandComputedDatasetMiou()
+    {
+        // Clip A: object = direction 0; clip B: object = direction 1. Per clip both are perfect, but one dataset matching
+        // gives cluster "0" = A's object (16 px, label 1) + B's background (48 px, label 0), and "1" the reverse.
+        // Label 0 has 96 px, label 1 32 px: IoU(·, l0) = 48 / (64 + 96 - 48) = 3/7, IoU(·, l1) = 16 / (64 + 32 - 16) = 1/5.
+        using var d = NewDisposeScope();
+        var (mean, _) = ClipSegmentationEval.EvaluateDataset(new[] { Clip(0), Clip(1) }, 4, 4, 2,
+            new ClipEvalOptions(2, ClusteringScope.PerDataset, PcaDimensions: 2, Restarts: 2, Seed: 3));
+        Assert.Equal((3.0 / 7 + 1.0 / 5) / 2, mean, 12);
+        var (features, masks) = Clip(1);
+        var alone = ClipSegmentationEval.Evaluate(features, 4, 4, masks, 2,
+            new ClipEvalOptions(2, ClusteringScope.PerClip, PcaDimensions: 2, Restarts: 2, Seed: 3));
+        Assert.Equal(1.0, alone.ClipMeanIoU, 12);
+    }
+}
