@@ -33,9 +33,10 @@ internal static class EvalCommand
         var restarts = new Option<int>("--restarts") { Description = "k-means restarts.", DefaultValueFactory = _ => 10 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of k-means (and of a random-init backbone).", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Folder for eval.json." };
+        var viz = new Option<string?>("--viz") { Description = "Folder for overlay pictures: <clip>/<frame>.png, prediction (matched label colours) beside the ground truth." };
         var command = new Command("eval", "Evaluate frozen features: unsupervised video segmentation (StandardScaler + PCA, k-means, Hungarian-matched mIoU), per frame or per clip.")
         {
-            datasets, arch, checkpoint, clusters, scope, frames, stride, size, pca, restarts, seed, output,
+            datasets, arch, checkpoint, clusters, scope, frames, stride, size, pca, restarts, seed, output, viz,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -68,7 +69,7 @@ internal static class EvalCommand
             string backbone = ckpt is null ? $"random:{config.Name}:seed{seedValue}" : $"{config.Name}:{Path.GetFullPath(ckpt)}";
             var options = new VideoSegmentationEvalOptions(
                 new ClipEvalOptions(result.GetValue(clusters), s.Value, result.GetValue(pca), result.GetValue(restarts), Seed: seedValue),
-                result.GetValue(frames), result.GetValue(stride), result.GetValue(size));
+                result.GetValue(frames), result.GetValue(stride), result.GetValue(size), result.GetValue(viz));
             var report = await VideoSegmentationEval.RunAsync(clips, model, backbone, options, result.GetValue(output), ct);
             Console.WriteLine($"backbone {backbone}; K {options.Clustering.Clusters}; scope {report.Scope}");
             Console.WriteLine($"{"clip",-32} {"frames",6} {"mIoU",8}");

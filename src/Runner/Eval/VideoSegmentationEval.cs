@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Runner.Eval;
 
-/// <summary>Settings of <see cref="VideoSegmentationEval.RunAsync"/>.</summary>
-public sealed record VideoSegmentationEvalOptions(ClipEvalOptions Clustering, int MaxFrames = 8, int FrameStride = 1, int ImageSize = 224);
+/// <summary>Settings of <see cref="VideoSegmentationEval.RunAsync"/>; <c>VizDir</c>, when set, receives one overlay PNG per frame (<c>&lt;clip&gt;/&lt;frame&gt;.png</c>).</summary>
+public sealed record VideoSegmentationEvalOptions(ClipEvalOptions Clustering, int MaxFrames = 8, int FrameStride = 1, int ImageSize = 224, string? VizDir = null);
 
 /// <summary>One clip's line in eval.json.</summary>
 public sealed record ClipScore(string Clip, string[] Frames, double[] FrameMiou, double ClipMiou, int Labels);
@@ -58,6 +58,7 @@ public static class VideoSegmentationEval
                 int labels = Math.Max(2, masks.Max(m => m.MaxLabel) + 1);
                 var r = ClipSegmentationEval.Evaluate(features, grid, grid, masks, labels, c);
                 scores.Add(new ClipScore(clip.Name, stems.ToArray(), r.FrameMeanIoU, r.ClipMeanIoU, labels));
+                WriteOverlays(options.VizDir, clip, stems, masks, r);
                 features.Dispose();
             }
             else loaded.Add((clip, stems.ToArray(), features, masks));
@@ -70,7 +71,10 @@ public static class VideoSegmentationEval
                 loaded.Select(l => (l.Features, (IReadOnlyList<LabelMap>)l.Masks)).ToArray(), grid, grid, labels, c);
             datasetMiou = miou;
             for (int i = 0; i < loaded.Count; i++)
+            {
                 scores.Add(new ClipScore(loaded[i].Clip.Name, loaded[i].Stems, results[i].FrameMeanIoU, results[i].ClipMeanIoU, labels));
+                WriteOverlays(options.VizDir, loaded[i].Clip, loaded[i].Stems, loaded[i].Masks, results[i]);
+            }
         }
         string scopeName = c.Scope switch { ClusteringScope.PerClip => "per_clip", ClusteringScope.PerFrame => "per_frame", _ => "per_dataset" };
         var report = new VideoSegmentationReport(backboneName, scopeName, datasetMiou,
@@ -84,5 +88,13 @@ public static class VideoSegmentationEval
             await File.WriteAllTextAsync(Path.Combine(outputDir, "eval.json"), JsonSerializer.Serialize(report, Json), ct).ConfigureAwait(false);
         }
         return report;
+    }
+
+    private static void WriteOverlays(string? vizDir, VideoSegmentationClip clip, IReadOnlyList<string> stems, LabelMap[] masks, ClipEvalResult r)
+    {
+        if (vizDir is null) return;
+        for (int f = 0; f < stems.Count; f++)
+            SegmentationOverlay.Write(Path.Combine(clip.FramesDir, stems[f] + ".jpg"), masks[f], r.ClusterMaps[f], r.ClusterToLabel[f],
+                Path.Combine(vizDir, clip.Name, stems[f] + ".png"));
     }
 }

@@ -15,9 +15,14 @@ public sealed class EvalCliTests : IDisposable
     {
         string bear = Path.Combine(RepoPaths.RealData, "davis2016_bear");
         Skip.IfNot(Directory.Exists(bear), "davis2016_bear is not in ../shared/data/real");
-        var (code, output, error) = CliProcess.Run(_dir.Path, "eval", bear, "--frames", "2", "--stride", "30", "--restarts", "2", "--out", "out");
+        var (code, output, error) = CliProcess.Run(_dir.Path, "eval", bear, "--frames", "2", "--stride", "30", "--restarts", "2", "--out", "out", "--viz", "viz");
         Assert.True(code == 0, error);
         Assert.Contains("davis2016_bear", output);
+        string overlay = _dir.File(Path.Combine("viz", "davis2016_bear", "00000.png"));
+        Assert.True(File.Exists(overlay));
+        var info = SixLabors.ImageSharp.Image.Identify(overlay);
+        Assert.Equal((2 * 854, 480), (info.Width, info.Height));
+        Assert.True(File.Exists(_dir.File(Path.Combine("viz", "davis2016_bear", "00030.png"))));
         Assert.Contains("mean over clips", output);
         using var json = JsonDocument.Parse(File.ReadAllText(_dir.File(Path.Combine("out", "eval.json"))));
         Assert.Equal("per_clip", json.RootElement.GetProperty("scope").GetString());
