@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Checkpoints;
 using MoSiC.Stream.Model.Eval;
@@ -20,7 +21,13 @@ internal static class EvalCommand
         var datasets = new Argument<string[]>("dataset")
         {
             Description = "Folder with JPEGImages/ and Annotations/ (one sequence, or one sub-folder per sequence).",
-            Arity = ArgumentArity.OneOrMore,
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var compare = new Option<string[]>("--compare")
+        {
+            Description = "Compare two earlier runs instead: two eval.json files (or --out folders), printed side by side with B − A.",
+            Arity = new ArgumentArity(2, 2),
+            AllowMultipleArgumentsPerToken = true,
         };
         var arch = new Option<string>("--arch") { Description = "Backbone architecture (tiny, vits14, vitb14, vits14_reg4, ...).", DefaultValueFactory = _ => "tiny" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Backbone weights (our checkpoint or an official DINOv2 file); random init from --seed when absent." };
@@ -34,12 +41,26 @@ internal static class EvalCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of k-means (and of a random-init backbone).", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Folder for eval.json." };
         var viz = new Option<string?>("--viz") { Description = "Folder for overlay pictures: <clip>/<frame>.png, prediction (matched label colours) beside the ground truth." };
-        var command = new Command("eval", "Evaluate frozen features: unsupervised video segmentation (StandardScaler + PCA, k-means, Hungarian-matched mIoU), per frame or per clip.")
+        var command = new Command("eval", "Evaluate frozen features: unsupervised video segmentation (StandardScaler + PCA, k-means, Hungarian-matched mIoU), per frame, clip or dataset; --compare sets two runs side by side.")
         {
-            datasets, arch, checkpoint, clusters, scope, frames, stride, size, pca, restarts, seed, output, viz,
+            datasets, arch, checkpoint, clusters, scope, frames, stride, size, pca, restarts, seed, output, viz, compare,
         };
         command.SetAction(async (result, ct) =>
         {
+            if (result.GetValue(compare) is { Length: 2 } pair)
+            {
+                if (result.GetValue(datasets) is { Length: > 0 }) return Fail("--compare takes two eval.json files and no dataset");
+                try
+                {
+                    Console.Write(EvalComparison.Table(EvalComparison.Load(pair[0]), EvalComparison.Load(pair[1])));
+                    return 0;
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or JsonException or UnauthorizedAccessException)
+                {
+                    return Fail(e.Message);
+                }
+            }
+            if (result.GetValue(datasets) is not { Length: > 0 }) return Fail("give at least one dataset folder (or --compare A B)");
             string scopeText = result.GetValue(scope)!;
             ClusteringScope? s = scopeText switch { "per-clip" => ClusteringScope.PerClip, "per-frame" => ClusteringScope.PerFrame, "per-dataset" => ClusteringScope.PerDataset, _ => null };
             if (s is null) return Fail($"--scope must be per-clip, per-frame or per-dataset, got '{scopeText}'");

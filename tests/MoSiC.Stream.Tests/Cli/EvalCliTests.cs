@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MoSiC.Stream.Runner.Eval;
 using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Cli;
@@ -43,6 +44,28 @@ public sealed class EvalCliTests : IDisposable
         Assert.Equal("per_dataset", json.RootElement.GetProperty("scope").GetString());
         Assert.Equal(2, json.RootElement.GetProperty("clips").GetArrayLength());
         Assert.InRange(json.RootElement.GetProperty("dataset_miou").GetDouble(), 0.0, 1.0);
+    }
+
+    [Fact]
+    public void Compare_sets_two_reports_side_by_side_with_the_difference()
+    {
+        static VideoSegmentationReport Report(string backbone, params (string Clip, double Miou)[] clips) =>
+            new(backbone, "per_clip", null, 2, 50, 10, 0, 8, 1, 224, clips.Average(c => c.Miou), clips.Average(c => c.Miou),
+                clips.Select(c => new ClipScore(c.Clip, ["00000"], [c.Miou], c.Miou, 2)).ToArray());
+        File.WriteAllText(_dir.File("a.json"), JsonSerializer.Serialize(Report("A-net", ("bear", 0.5), ("swan", 0.25)), VideoSegmentationEval.Json));
+        Directory.CreateDirectory(_dir.File("b"));
+        File.WriteAllText(_dir.File(Path.Combine("b", "eval.json")), JsonSerializer.Serialize(Report("B-net", ("bear", 0.625)), VideoSegmentationEval.Json));
+        var (code, output, error) = CliProcess.Run(_dir.Path, "eval", "--compare", "a.json", "b");
+        Assert.True(code == 0, error);
+        Assert.Contains("A: A-net", output);
+        Assert.Contains("B: B-net", output);
+        string bear = output.Split('\n').Single(l => l.StartsWith("bear", StringComparison.Ordinal));
+        Assert.Equal(new[] { "bear", "50.00", "62.50", "12.50" }, bear.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        string swan = output.Split('\n').Single(l => l.StartsWith("swan", StringComparison.Ordinal));
+        Assert.Equal(new[] { "swan", "25.00" }, swan.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        (code, _, error) = CliProcess.Run(_dir.Path, "eval", "--compare", "a.json", "missing.json");
+        Assert.Equal(1, code);
+        Assert.Contains("missing.json", error);
     }
 
     [Fact]
