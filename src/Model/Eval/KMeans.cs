@@ -104,22 +104,33 @@ public static class KMeans
         while (it < o.MaxIterations)
         {
             it++;
-            Tensor sums = zeros(new long[] { k, d }, dtype: ScalarType.Float64).index_add(0, labels, x, 1.0);
-            Tensor counts = bincount(labels, minlength: k).to(ScalarType.Float64);
-            Tensor updated = sums.div(counts.clamp_min(1).unsqueeze(1));
-            // Re-seed empty clusters at the rows farthest from their current centre, one distinct row each.
-            long[] countArray = counts.to(ScalarType.Int64).data<long>().ToArray();
-            if (countArray.Any(c => c == 0))
+            Tensor updated, newLabels;
+            double shift;
+            // One scope per iteration so a long run does not pile up its temporaries until Fit returns.
+            using (var iteration = NewDisposeScope())
             {
-                Tensor dist = SquaredDistances(x, centres).gather(1, labels.unsqueeze(1)).squeeze(1);
-                long[] far = dist.argsort(descending: true).data<long>().ToArray();
-                int f = 0;
-                for (int c = 0; c < k; c++)
-                    if (countArray[c] == 0) updated[c] = x[far[f++]];
+                Tensor sums = zeros(new long[] { k, d }, dtype: ScalarType.Float64).index_add(0, labels, x, 1.0);
+                Tensor counts = bincount(labels, minlength: k).to(ScalarType.Float64);
+                updated = sums.div(counts.clamp_min(1).unsqueeze(1));
+                // Re-seed empty clusters at the rows farthest from their current centre, one distinct row each.
+                long[] countArray = counts.to(ScalarType.Int64).data<long>().ToArray();
+                if (countArray.Any(c => c == 0))
+                {
+                    Tensor dist = SquaredDistances(x, centres).gather(1, labels.unsqueeze(1)).squeeze(1);
+                    long[] far = dist.argsort(descending: true).data<long>().ToArray();
+                    int f = 0;
+                    for (int c = 0; c < k; c++)
+                        if (countArray[c] == 0) updated[c] = x[far[f++]];
+                }
+                shift = updated.sub(centres).pow(2).sum().item<double>();
+                newLabels = SquaredDistances(x, updated).argmin(1);
+                updated.MoveToOuterDisposeScope();
+                newLabels.MoveToOuterDisposeScope();
             }
-            double shift = updated.sub(centres).pow(2).sum().item<double>();
+            centres.Dispose();
+            labels.Dispose();
             centres = updated;
-            labels = SquaredDistances(x, centres).argmin(1);
+            labels = newLabels;
             if (shift <= o.Tolerance) break;
         }
         double inertia = SquaredDistances(x, centres).gather(1, labels.unsqueeze(1)).sum().item<double>();

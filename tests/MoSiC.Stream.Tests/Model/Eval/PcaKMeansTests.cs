@@ -128,6 +128,23 @@ public class KMeansTests
     }
 }
 
+public class KMeansEmptyClusterTests
+{
+    public KMeansEmptyClusterTests() => TorchRuntime.EnsureLoaded();
+
+    [Fact]
+    public void IdenticalRowsGiveTwoEqualCentresAndTheEmptyOneIsReseeded()
+    {
+        // All rows coincide: k-means++ falls back to a second (identical) row, every row goes to centre 0, centre 1 is
+        // empty after the first assignment and is re-seeded at a row: both centres end on the point, inertia 0.
+        using var scope = NewDisposeScope();
+        Tensor x = tensor(new double[] { 3, 1, 3, 1, 3, 1 }).reshape(3, 2);
+        using var r = KMeans.Fit(x, new KMeansOptions(Clusters: 2, Restarts: 1, Seed: 0));
+        Assert.Equal(0.0, r.Inertia, 12);
+        Assert.Equal(new[] { 3.0, 1.0, 3.0, 1.0 }, r.Centres.data<double>().ToArray());
+    }
+}
+
 [Collection(TorchGlobalState.Name)]
 public class KMeansGlobalGeneratorTests
 {
