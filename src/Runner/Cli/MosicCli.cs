@@ -16,7 +16,7 @@ public static class MosicCli
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(TrackCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
-        root.Subcommands.Add(PendingCommand.Create("eval", "Evaluate frozen features: unsupervised video segmentation (F-clustering), per frame, clip and dataset.", "evaluation (issue #8)"));
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PendingCommand.Create("profile", "Run a pipeline with per-stage throughput profiling and write a report naming the bottleneck.", "the runner's profiling (issue #6)"));
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(ProbeCommand.Create());

@@ -107,7 +107,6 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("eval")]
     [InlineData("profile")]
     public void Later_commands_have_help_and_say_they_are_not_available(string command)
     {

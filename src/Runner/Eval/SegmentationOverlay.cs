@@ -1,0 +1,53 @@
+using MoSiC.Stream.Model.Eval;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace MoSiC.Stream.Runner.Eval;
+
+/// <summary>
+/// Overlay pictures: the frame at mask size with the prediction (clusters coloured by their matched label; unmatched
+/// clusters grey) on the left and the ground truth on the right, each blended half and half over the frame; background
+/// (label 0) is left as the frame.
+/// </summary>
+public static class SegmentationOverlay
+{
+    // DAVIS palette order for the first ids (0 black = background).
+    private static readonly Rgb24[] Palette =
+    [
+        new(0, 0, 0), new(128, 0, 0), new(0, 128, 0), new(128, 128, 0), new(0, 0, 128), new(128, 0, 128),
+        new(0, 128, 128), new(128, 128, 128), new(64, 0, 0), new(192, 0, 0), new(64, 128, 0), new(192, 128, 0),
+    ];
+
+    private static readonly Rgb24 Unmatched = new(200, 200, 200);
+
+    private static Rgb24 Colour(int label) => label < 0 ? Unmatched : label < Palette.Length ? Palette[label]
+        : new Rgb24((byte)(label * 67 % 256), (byte)(label * 131 % 256), (byte)(label * 29 % 256));
+
+    /// <summary>Writes <paramref name="outputPng"/> for one frame.</summary>
+    public static void Write(string framePath, LabelMap truth, int[] clusterMap, int[] clusterToLabel, string outputPng)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(clusterMap);
+        ArgumentNullException.ThrowIfNull(clusterToLabel);
+        using var frame = Image.Load<Rgb24>(framePath);
+        int w = truth.Width, h = truth.Height;
+        if (frame.Width != w || frame.Height != h)
+            frame.Mutate(x => x.Resize(w, h));
+        using var output = new Image<Rgb24>(2 * w, h);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                Rgb24 p = frame[x, y];
+                int i = y * w + x;
+                int predicted = clusterToLabel[clusterMap[i]];
+                output[x, y] = predicted == 0 ? p : Blend(p, Colour(predicted));
+                int g = truth.Labels[i];
+                output[w + x, y] = g == 0 ? p : g == SegmentationConfusion.IgnoreLabel ? Unmatched : Blend(p, Colour(g));
+            }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPng))!);
+        output.SaveAsPng(outputPng);
+    }
+
+    private static Rgb24 Blend(Rgb24 a, Rgb24 b) => new((byte)((a.R + b.R) / 2), (byte)((a.G + b.G) / 2), (byte)((a.B + b.B) / 2));
+}

@@ -1,0 +1,85 @@
+using MoSiC.Stream.Core.Media;
+using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Model.Eval;
+using MoSiC.Stream.Model.Vit;
+using MoSiC.Stream.Stages.Decode;
+using static TorchSharp.torch;
+
+namespace MoSiC.Stream.Runner.Eval;
+
+/// <summary>
+/// One DAVIS / YouTube-VOS style sequence: frames in <see cref="FramesDir"/> (*.jpg) and masks of the same stem in
+/// <see cref="MasksDir"/> (*.png). Only frames that have a mask are evaluated.
+/// </summary>
+public sealed record VideoSegmentationClip(string Name, string FramesDir, string MasksDir)
+{
+    /// <summary>
+    /// A sequence folder holding <c>JPEGImages/</c> and <c>Annotations/</c> directly (our shared real clips), or a dataset
+    /// root holding <c>JPEGImages/&lt;seq&gt;/</c> and <c>Annotations/&lt;seq&gt;/</c> (DAVIS, YouTube-VOS): one clip per sequence.
+    /// </summary>
+    public static IReadOnlyList<VideoSegmentationClip> Discover(string root)
+    {
+        string frames = Path.Combine(root, "JPEGImages"), masks = Path.Combine(root, "Annotations");
+        if (!Directory.Exists(frames) || !Directory.Exists(masks))
+            throw new DirectoryNotFoundException($"{root} has no JPEGImages/ and Annotations/ folders.");
+        if (Directory.EnumerateFiles(frames, "*.jpg").Any())
+            return [new VideoSegmentationClip(Path.GetFileName(Path.GetFullPath(root).TrimEnd('/')), frames, masks)];
+        return Directory.EnumerateDirectories(frames).Order(StringComparer.Ordinal)
+            .Select(d => new VideoSegmentationClip(Path.GetFileName(d), d, Path.Combine(masks, Path.GetFileName(d))))
+            .Where(c => Directory.Exists(c.MasksDir)).ToArray();
+    }
+
+    /// <summary>Frame stems with both a frame and a mask, ordinal order, every <paramref name="stride"/>-th, at most <paramref name="maxFrames"/>.</summary>
+    public IReadOnlyList<string> SelectFrames(int maxFrames, int stride)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxFrames, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        var masks = Directory.EnumerateFiles(MasksDir, "*.png").Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal);
+        return Directory.EnumerateFiles(FramesDir, "*.jpg").Select(Path.GetFileNameWithoutExtension).OfType<string>()
+            .Where(masks.Contains).Order(StringComparer.Ordinal).Where((_, i) => i % stride == 0).Take(maxFrames).ToArray();
+    }
+
+    /// <summary>Reads the masks of <paramref name="stems"/>.</summary>
+    public LabelMap[] ReadMasks(IReadOnlyList<string> stems) =>
+        stems.Select(s => MaskReader.Read(Path.Combine(MasksDir, s + ".png"))).ToArray();
+
+    /// <summary>Decodes <paramref name="stems"/> stretched to size×size and normalises them: (T, 3, size, size) float32.</summary>
+    public async Task<Tensor> LoadFramesAsync(IReadOnlyList<string> stems, int size, CancellationToken ct)
+    {
+        var source = VideoSource.FromFrames(FramesDir, stems.Select(s => Path.Combine(FramesDir, s + ".jpg")));
+        using var video = await DecodedVideo.LoadAsync(source, new DecodeOptions { Resize = ResizeMode.Stretch, Width = size, Height = size },
+            stems.Count, 1, ct).ConfigureAwait(false);
+        if (video.Frames.Count != stems.Count) throw new InvalidDataException($"{Name}: decoded {video.Frames.Count} of {stems.Count} frames.");
+        int t = stems.Count;
+        var bytes = new byte[t * size * size * 3];
+        for (int i = 0; i < t; i++) video.Frames[i].Rgb.Span.CopyTo(bytes.AsSpan(i * size * size * 3));
+        using var scope = NewDisposeScope();
+        Tensor x = tensor(bytes, new long[] { t, size, size, 3 }).permute(0, 3, 1, 2).to(ScalarType.Float32).div(255);
+        Tensor mean = tensor(FeatureNormalisation.Mean).reshape(1, 3, 1, 1), std = tensor(FeatureNormalisation.Std).reshape(1, 3, 1, 1);
+        return x.sub(mean).div(std).contiguous().MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>The ImageNet normalisation DINOv2 and MoSiC evaluate with.</summary>
+public static class FeatureNormalisation
+{
+    public static readonly float[] Mean = [0.485f, 0.456f, 0.406f];
+    public static readonly float[] Std = [0.229f, 0.224f, 0.225f];
+
+    /// <summary>Frozen patch tokens of <paramref name="frames"/> (T, 3, H, W) in eval mode without gradients, in batches: (T, rows·cols, D).</summary>
+    public static Tensor PatchFeatures(DinoVisionTransformer model, Tensor frames, int batch = 8)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(frames);
+        model.eval();
+        using var noGrad = no_grad();
+        var parts = new List<Tensor>();
+        using var scope = NewDisposeScope();
+        for (long at = 0; at < frames.shape[0]; at += batch)
+        {
+            using var f = model.forward(frames.narrow(0, at, Math.Min(batch, frames.shape[0] - at)));
+            parts.Add(f.PatchTokens.detach().clone());
+        }
+        return cat(parts, 0).MoveToOuterDisposeScope();
+    }
+}
