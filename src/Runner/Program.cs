@@ -1,3 +1,5 @@
+using System.CommandLine;
 using MoSiC.Stream.Runner.Cli;
 
-return await MosicCli.Build().Parse(args).InvokeAsync();
+// Long runs handle Ctrl-C and SIGTERM themselves (Interrupts): System.CommandLine's handler would end them 2 s later.
+return await MosicCli.Build().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -16,9 +16,13 @@ public sealed record RuntimeOptions
     [Description("Sizes of the buffers between stages.")]
     public BufferOptions Buffers { get; init; } = new();
 
+    [Description("Stop the run when this many videos in a row fail: a corpus whose inputs are all broken ends with a clear message instead of a long list of failures.")]
+    public int MaxConsecutiveFailures { get; init; } = 20;
+
     internal void Validate(OptionErrors e, string path)
     {
         e.Require(Array.IndexOf(Devices, Device) >= 0, OptionErrors.Join(path, "device"), $"must be one of {string.Join(", ", Devices)}, got \"{Device}\"");
+        e.Require(MaxConsecutiveFailures is >= 1 and <= 1_000_000, OptionErrors.Join(path, "maxConsecutiveFailures"), $"must be in 1..1000000, got {MaxConsecutiveFailures}");
         Threads.Validate(e, OptionErrors.Join(path, "threads"));
         Buffers.Validate(e, OptionErrors.Join(path, "buffers"));
     }

@@ -52,6 +52,9 @@ public sealed record TrainerOptions
     [Description("Seed for initialisation, augmentation and data order.")]
     public int Seed { get; init; } = 0;
 
+    [Description("Clips held in the shuffle buffer before the trainer, so a streamed first epoch's batches are not runs of one video.")]
+    public int ShuffleClips { get; init; } = 16;
+
     [Description("Folder for checkpoints.")]
     public string CheckpointDir { get; init; } = ".mosic/checkpoints";
 
@@ -93,6 +96,7 @@ public sealed record TrainerOptions
         Positive(e, OptionErrors.Join(path, "sinkhornEpsilon"), SinkhornEpsilon, allowZero: false);
         e.Require(SinkhornIterations is >= 1 and <= 10_000, OptionErrors.Join(path, "sinkhornIterations"), $"must be in 1..10000, got {SinkhornIterations}");
         Positive(e, OptionErrors.Join(path, "temperature"), Temperature, allowZero: false);
+        e.Require(ShuffleClips is >= 1 and <= 100_000, OptionErrors.Join(path, "shuffleClips"), $"must be in 1..100000, got {ShuffleClips}");
         e.Require(!string.IsNullOrWhiteSpace(CheckpointDir), OptionErrors.Join(path, "checkpointDir"), "must not be empty");
     }
 

@@ -5,9 +5,6 @@ namespace MoSiC.Stream.Runner.Cli;
 /// <summary>The <c>mosic-stream</c> command tree.</summary>
 public static class MosicCli
 {
-    /// <summary>Exit code of a command that exists but is not implemented yet.</summary>
-    public const int NotAvailable = 2;
-
     /// <summary>Builds the root command with every sub-command.</summary>
     public static RootCommand Build()
     {
@@ -17,7 +14,7 @@ public static class MosicCli
         root.Subcommands.Add(TrackCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
-        root.Subcommands.Add(PendingCommand.Create("profile", "Run a pipeline with per-stage throughput profiling and write a report naming the bottleneck.", "the runner's profiling (issue #6)"));
+        root.Subcommands.Add(ProfileCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(ProbeCommand.Create());
         root.Subcommands.Add(CacheCommand.Create());

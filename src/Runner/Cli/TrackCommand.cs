@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MoSiC.Stream.Runner.Graph;
 using MoSiC.Stream.Runner.Track;
 
 namespace MoSiC.Stream.Runner.Cli;
@@ -11,16 +12,8 @@ internal static class TrackCommand
 {
     public static Command Create()
     {
-        var pipeline = new Argument<string?>("pipeline")
-        {
-            Description = "Pipeline file (default: the embedded pipelines/sample.json).",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
-        var track = new Command("track", "Track every clip of the corpus into the trajectory cache, without training: clips already cached are skipped, so a rerun or a grown corpus tracks only what is missing. Sub-commands score a tracker (eval) or track one clip (clip).")
-        {
-            pipeline,
-        };
-        track.SetAction((result, ct) => TrackCorpusRun.RunAsync(result.GetValue(pipeline), ct));
+        var track = new Command("track", "Track every clip of the corpus into the trajectory cache, without training: clips already cached are skipped, so a rerun or a grown corpus tracks only what is missing. Sub-commands score a tracker (eval) or track one clip (clip).");
+        GraphCommand.Configure(track, RunMode.Track);
         track.Subcommands.Add(Eval());
         track.Subcommands.Add(Clip());
         return track;

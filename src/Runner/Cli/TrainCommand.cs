@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MoSiC.Stream.Runner.Train;
+using MoSiC.Stream.Runner.Graph;
 
 namespace MoSiC.Stream.Runner.Cli;
 
@@ -8,16 +8,8 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var pipeline = new Argument<string?>("pipeline")
-        {
-            Description = "Pipeline file (default: the embedded pipelines/sample.json).",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
-        var command = new Command("train", "Train from cached trajectories only (decode still feeds pixels; the tracker is never started).")
-        {
-            pipeline,
-        };
-        command.SetAction((result, ct) => TrainCorpusRun.RunAsync(result.GetValue(pipeline), ct));
+        var command = new Command("train", "Train from cached trajectories only (decode still feeds pixels; the tracker is never started).");
+        GraphCommand.Configure(command, RunMode.Train);
         return command;
     }
 }

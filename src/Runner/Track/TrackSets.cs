@@ -14,8 +14,8 @@ namespace MoSiC.Stream.Runner.Track;
 /// </summary>
 internal static class TrackSets
 {
-    public static TrackSet For(PipelineOptions pipeline, IPointTracker tracker, QuerySpec queries) =>
-        new(Tracker: $"{tracker.Identity.Key}&weights={WeightsHash(pipeline.Tracker.Weights)}",
+    public static TrackSet For(PipelineOptions pipeline, TrackerIdentity tracker, QuerySpec queries) =>
+        new(Tracker: $"{tracker.Key}&weights={WeightsHash(pipeline.Tracker.Weights)}",
             Queries: queries.Describe(),
             Decode: Decode(pipeline.Decode, pipeline.Corpus.FrameFolderFps),
             Sampler: string.Create(CultureInfo.InvariantCulture,

@@ -8,7 +8,10 @@ public sealed class StaticTracker : IPointTracker
 {
     public const string Name = "static";
 
-    public TrackerIdentity Identity { get; } = new(Name, 1, []);
+    public TrackerIdentity Identity => TrackerId;
+
+    /// <summary>The identity of every static tracker.</summary>
+    public static TrackerIdentity TrackerId { get; } = new(Name, 1, []);
 
     public ValueTask<TrackResult> TrackAsync(ClipBatch batch, QuerySpec queries, CancellationToken ct)
     {

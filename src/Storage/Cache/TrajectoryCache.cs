@@ -60,6 +60,15 @@ public sealed class TrajectoryCache
         return State().PartsOf(set.Id).SelectMany(p => p.Clips).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>The finished clips of <paramref name="set"/> with the content hash of the video each came from, by clip key.</summary>
+    public IReadOnlyDictionary<string, string> FinishedClipVideos(TrackSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var clips = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (ClipRef clip in State().PartsOf(set.Id).SelectMany(p => p.Clips)) clips.TryAdd(clip.Key, clip.Video);
+        return clips;
+    }
+
     /// <summary>Writes <paramref name="clips"/> as one part of <paramref name="set"/>'s partition, atomically, then records it in the manifest.</summary>
     /// <exception cref="ArgumentException">A clip is malformed (the message names it and the field), its key is not the one <paramref name="set"/> gives it, or a key appears twice.</exception>
     public async Task WriteAsync(TrackSet set, IReadOnlyList<CachedClip> clips, CancellationToken ct)

@@ -13,29 +13,33 @@ public sealed class CliTests : IDisposable
     private (int Code, string Out, string Err) Cli(params string[] args) => CliProcess.Run(_dir.Path, args);
 
     [Fact]
-    public void Run_without_arguments_generates_and_decodes_the_embedded_sample_corpus()
+    public void Run_without_arguments_generates_the_sample_corpus_tracks_caches_and_trains()
     {
         var (code, output, error) = Cli("run", "--summary", "summary.json");
         Assert.True(code == 0, output + error);
-        Assert.Contains("decoded 6 of 6 videos: 288 frames", output);
-        Assert.Contains("not available yet", output);
+        Assert.Contains("tracked 12 clips in 6 batches, 0 already cached; 6 of 6 videos, 0 failed", output);
+        Assert.Contains("step 3/3 epoch 1", output);
         Assert.True(File.Exists(_dir.File(".mosic/sample-corpus/corpus.json")));
+        Assert.True(File.Exists(_dir.File(".mosic/sample-checkpoints/student-backbone.safetensors")));
 
-        using var summary = JsonDocument.Parse(File.ReadAllText(_dir.File("summary.json")));
-        var videos = summary.RootElement.GetProperty("videos").EnumerateArray().ToArray();
-        Assert.Equal(6, videos.Length);
-        Assert.All(videos, v =>
+        using (var summary = JsonDocument.Parse(File.ReadAllText(_dir.File("summary.json"))))
         {
-            Assert.True(v.GetProperty("ok").GetBoolean());
-            Assert.Equal(48, v.GetProperty("frames").GetInt32());
-            Assert.Equal((224, 224), (v.GetProperty("width").GetInt32(), v.GetProperty("height").GetInt32()));
-            Assert.Equal(2, v.GetProperty("clips").GetInt32());
-        });
+            var counts = summary.RootElement.GetProperty("counts");
+            Assert.Equal(6, counts.GetProperty("videosDone").GetInt32());
+            Assert.Equal(12, counts.GetProperty("clipsTracked").GetInt32());
+            Assert.Equal(3, counts.GetProperty("steps").GetInt32());
+            Assert.Empty(summary.RootElement.GetProperty("failures").EnumerateArray());
+            var stages = summary.RootElement.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("name").GetString()!).ToArray();
+            Assert.Equal(new[] { "discover", "decode", "sample", "batch", "track", "write", "shuffle", "replay", "train" }, stages);
+        }
 
-        // A second run reuses the generated corpus.
+        // A second run reuses the corpus, tracks nothing and finds training finished.
         var again = Cli("run");
-        Assert.Equal(0, again.Code);
+        Assert.True(again.Code == 0, again.Out + again.Err);
         Assert.DoesNotContain("synth: synth-0000", again.Out);
+        Assert.Contains("tracked 0 clips in 0 batches, 12 already cached", again.Out);
+        Assert.Contains("training already finished", again.Out);
+        Assert.DoesNotContain("step 1/", again.Out);
     }
 
     [Fact]
@@ -45,7 +49,7 @@ public sealed class CliTests : IDisposable
         var (code, output, error) = Cli("run", "bad.json");
         Assert.Equal(1, code);
         Assert.Contains("decode.fps must be in (0, 1000] or null, got -3", error);
-        Assert.DoesNotContain("decoded", output);
+        Assert.DoesNotContain("tracked", output);
     }
 
     [Fact]
@@ -55,9 +59,10 @@ public sealed class CliTests : IDisposable
         Ffmpeg.TestPattern(_dir.File("data/good.mp4"), 96, 64, 24, 10);
         File.WriteAllBytes(_dir.File("data/empty.mp4"), []);
         File.WriteAllText(_dir.File("p.json"), """{ "corpus": { "root": "data", "include": ["*.mp4"] }, "decode": { "fps": 12 } }""");
-        var (code, output, error) = Cli("run", "p.json");
+        var (code, output, error) = Cli("track", "p.json");
         Assert.True(code == 0, output + error);
-        Assert.Contains("decoded 1 of 2 videos: 5 frames", output);
+        Assert.Contains("good.mp4: 5 frames, 1 clips (1 to track, 0 cached)", output);
+        Assert.Contains("1 of 2 videos, 1 failed", output);
         Assert.Contains("empty.mp4: probe: empty file (0 bytes)", output);
     }
 
@@ -106,13 +111,12 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Train from cached trajectories only", output);
     }
 
-    [Theory]
-    [InlineData("profile")]
-    public void Later_commands_have_help_and_say_they_are_not_available(string command)
+    [Fact]
+    public void A_malformed_shard_is_refused_before_any_work()
     {
-        Assert.Equal(0, Cli(command, "--help").Code);
-        var (code, _, error) = Cli(command);
-        Assert.Equal(2, code);
-        Assert.Contains("not yet available", error);
+        var (code, output, error) = Cli("run", "--shard", "2/2");
+        Assert.Equal(1, code);
+        Assert.Contains("--shard must be i/n with 0 <= i < n", error);
+        Assert.DoesNotContain("synth", output);
     }
 }

@@ -151,7 +151,8 @@ public sealed partial class TrackCacheCliTests : IDisposable
     public void Writers_killed_at_random_points_leave_a_cache_that_verifies_and_a_rerun_completes_each_clip_once()
     {
         Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
-        Corpus(6);
+        // Enough work that most runs are still going when killed: the streaming graph finishes a small corpus quickly.
+        Corpus(12);
         File.WriteAllText(_dir.File("p.json"), File.ReadAllText(_dir.File("p.json")).Replace("\"batchSize\": 3", "\"batchSize\": 1"));
         // Each run is killed once it has finished a new part, plus a random 0–150 ms: wherever that lands (decoding,
         // tracking, mid-part, mid-manifest entry), timed by the writer's own progress rather than by wall-clock guesses.
@@ -169,13 +170,13 @@ public sealed partial class TrackCacheCliTests : IDisposable
         var finish = Cli("track", "p.json");
         Assert.True(finish.Code == 0, finish.Out + finish.Err);
         var (tracked, cached) = Counts(finish.Out);
-        Assert.Equal(12, tracked + cached);
+        Assert.Equal(24, tracked + cached);
 
         var list = Cli("cache", "ls", "p.json");
         Assert.True(list.Code == 0, list.Out + list.Err);
-        Assert.Matches(@"\bclips 12\b", list.Out);
-        Assert.Matches(@"\brows 12\b", list.Out);
-        Assert.Matches(@"\bvideos 6\b", list.Out);
+        Assert.Matches(@"\bclips 24\b", list.Out);
+        Assert.Matches(@"\brows 24\b", list.Out);
+        Assert.Matches(@"\bvideos 12\b", list.Out);
         Assert.Equal(0, Cli("cache", "verify", "p.json").Code);
     }
 

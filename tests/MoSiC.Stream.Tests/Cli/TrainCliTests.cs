@@ -60,8 +60,8 @@ public sealed class TrainCliTests : IDisposable
 
         var run = Cli("train", "p.json");
         Assert.True(run.Code == 0, run.Out + run.Err);
-        Assert.Contains("v1.mp4", run.Out);
-        Assert.Contains("that clip is left out", run.Out);
+        Assert.Contains("failed v1.mp4:", run.Out);
+        Assert.Contains("1 of 2 videos, 1 failed", run.Out);
         Assert.True(File.Exists(_dir.File("ckpt/epoch-0001.ckpt.safetensors")));
     }
 
@@ -85,7 +85,7 @@ public sealed class TrainCliTests : IDisposable
         // Same pipeline, nothing left: no step is redone.
         var again = Cli("train", "p.json");
         Assert.True(again.Code == 0, again.Out + again.Err);
-        Assert.Contains("resumed from", again.Out);
+        Assert.Contains("training already finished", again.Out);
         Assert.DoesNotContain("step 1/", again.Out);
         AssertLog(2);
 
@@ -104,7 +104,7 @@ public sealed class TrainCliTests : IDisposable
         // The run records the batch Sinkhorn equipartitions over, and the settings that shape the result.
         using var run = System.Text.Json.JsonDocument.Parse(File.ReadAllText(_dir.File("ckpt/run.json")));
         Assert.Equal(2, run.RootElement.GetProperty("sinkhornBatchClips").GetInt32());
-        Assert.Equal("reference", run.RootElement.GetProperty("loss").GetString());
+        Assert.Equal("reference", run.RootElement.GetProperty("trainer").GetProperty("loss").GetString());
     }
 
     // A real PNG, not an empty or truncated file: the signature, then more than a header's worth of bytes.

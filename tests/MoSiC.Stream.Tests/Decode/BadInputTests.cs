@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
-using MoSiC.Stream.Runner.Decode;
 using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Tests.Support;
 
@@ -42,8 +41,8 @@ public sealed class BadInputTests : IDisposable
             VideoSource.FromFrames(frames, Directory.GetFiles(frames)),
             VideoSource.FromFile(good2),
         ];
-        var options = new PipelineOptions { Runtime = new RuntimeOptions { Threads = new ThreadOptions { DecodeWorkers = 2 } } };
-        var outcomes = (await new DecodeRun(options).RunAsync(videos, _ => { }, default)).ToDictionary(o => Path.GetFileName(o.Source.Path));
+        var outcomes = new Dictionary<string, Outcome>();
+        foreach (var video in videos) outcomes[Path.GetFileName(video.Path)] = await DecodeAsync(video);
 
         Assert.Equal(24, outcomes["good1.mp4"].Frames);
         Assert.True(outcomes["good1.mp4"].Succeeded);
@@ -66,7 +65,7 @@ public sealed class BadInputTests : IDisposable
         Ffmpeg.Run("-i", source, "-c", "copy", "-movflags", "+faststart", faststart);
         var bytes = File.ReadAllBytes(faststart);
         File.WriteAllBytes(faststart, bytes[..(bytes.Length * 2 / 3)]);
-        var outcome = await new DecodeRun(new PipelineOptions()).DecodeOneAsync(VideoSource.FromFile(faststart), default);
+        var outcome = await DecodeAsync(VideoSource.FromFile(faststart));
         Assert.False(outcome.Succeeded);
         Assert.Equal("decode", outcome.Failure!.Stage);
         Assert.Contains("truncated file", outcome.Failure.Reason);
@@ -79,7 +78,7 @@ public sealed class BadInputTests : IDisposable
         Skip.If(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root", "root reads files whatever their mode");
         var path = Ffmpeg.TestPattern(_dir.File("locked.mp4"), 64, 48, 24, 2);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.None);
-        var outcome = await new DecodeRun(new PipelineOptions()).DecodeOneAsync(VideoSource.FromFile(path), default);
+        var outcome = await DecodeAsync(VideoSource.FromFile(path));
         Assert.Contains("permission denied", outcome.Failure!.Reason);
     }
 
@@ -151,7 +150,33 @@ public sealed class BadInputTests : IDisposable
         return false;
     }
 
-    private static void Reason(Dictionary<string, VideoOutcome> outcomes, string name, string stage, string reason)
+    private sealed record Outcome(int Frames, FailureRecord? Failure)
+    {
+        public bool Succeeded => Failure is null;
+    }
+
+    // Probe and decode as the pipeline does, counting the frames that came out before any failure.
+    private static async Task<Outcome> DecodeAsync(VideoSource video)
+    {
+        var options = new DecodeOptions();
+        int frames = 0;
+        try
+        {
+            var probe = await new VideoProber().ProbeAsync(video, TimeSpan.FromSeconds(options.StallTimeoutSeconds), options.MaxPixels, default);
+            await foreach (var frame in new VideoDecoder().DecodeAsync(video, probe, options, 1, default))
+            {
+                using (frame) frames++;
+            }
+
+            return new Outcome(frames, null);
+        }
+        catch (VideoFailedException e)
+        {
+            return new Outcome(frames, e.Record);
+        }
+    }
+
+    private static void Reason(Dictionary<string, Outcome> outcomes, string name, string stage, string reason)
     {
         var failure = outcomes[name].Failure;
         Assert.True(failure is not null, $"{name} should have failed");

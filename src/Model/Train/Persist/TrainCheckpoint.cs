@@ -17,12 +17,14 @@ namespace MoSiC.Stream.Model.Train.Persist;
 public static class TrainCheckpoint
 {
     private const string Format = "mosic-train-v1";
+    private const string DataName = "data.state";
 
     /// <summary>Saves <paramref name="trainer"/> at <paramref name="position"/> to <paramref name="path"/>.</summary>
     /// <param name="trainer">The trainer to save.</param>
     /// <param name="path">Target file; replaced atomically.</param>
     /// <param name="position">Data position after the last step taken.</param>
-    public static void Save(MosicTrainer trainer, string path, TrainPosition position)
+    /// <param name="data">Opaque data-order state the caller needs to continue (e.g. which clips a streamed epoch has seen); stored as bytes.</param>
+    public static void Save(MosicTrainer trainer, string path, TrainPosition position, byte[]? data = null)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(position);
@@ -30,6 +32,8 @@ public static class TrainCheckpoint
             throw new ArgumentException($"position step {position.Step} differs from the trainer's {trainer.StepsTaken}");
         using var rng = random.get_rng_state();
         var tensors = Tensors(trainer).Append(("rng.torch", rng)).ToList();
+        using Tensor? state = data is null ? null : tensor(data, ScalarType.Byte);
+        if (state is not null) tensors.Add((DataName, state));
         var meta = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = Format,
@@ -79,6 +83,16 @@ public static class TrainCheckpoint
         var meta = SafetensorsReader.ReadMetadata(path);
         return new TrainPosition(long.Parse(meta["step"], CultureInfo.InvariantCulture), int.Parse(meta["epoch"], CultureInfo.InvariantCulture),
             int.Parse(meta["next_batch"], CultureInfo.InvariantCulture), int.Parse(meta["data_seed"], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The data-order bytes <see cref="Save"/> was given, or null when it was given none.</summary>
+    /// <param name="path">Checkpoint file.</param>
+    public static byte[]? ReadData(string path)
+    {
+        var reader = SafetensorsReader.Open(path);
+        if (!reader.Contains(DataName)) return null;
+        using Tensor data = reader.Load(DataName);
+        return data.data<byte>().ToArray();
     }
 
     // Live tensors, by checkpoint name: every parameter of the six modules and the optimiser moments.

@@ -37,17 +37,20 @@ public sealed class LucasKanadeTracker : IPointTracker
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         OpenCvRuntime.EnsureLoaded();
         (_options, _threads) = (options, threads);
-        Identity = new TrackerIdentity(Name, Version,
-        [
-            new("window", Show(options.Window)),
-            new("levels", Show(options.Levels)),
-            new("iterations", Show(options.Iterations)),
-            new("epsilon", Show(options.Epsilon)),
-            new("mineig", Show(options.MinEigenvalue)),
-            new("fb", Show(options.ForwardBackwardPixels)),
-            new("refind", options.Refind ? "1" : "0"),
-        ]);
+        Identity = IdentityFor(options);
     }
+
+    /// <summary>The identity a tracker with <paramref name="options"/> has, without loading OpenCV.</summary>
+    public static TrackerIdentity IdentityFor(LucasKanadeOptions options) => new(Name, Version,
+    [
+        new("window", Show(options.Window)),
+        new("levels", Show(options.Levels)),
+        new("iterations", Show(options.Iterations)),
+        new("epsilon", Show(options.Epsilon)),
+        new("mineig", Show(options.MinEigenvalue)),
+        new("fb", Show(options.ForwardBackwardPixels)),
+        new("refind", options.Refind ? "1" : "0"),
+    ]);
 
     public TrackerIdentity Identity { get; }
 

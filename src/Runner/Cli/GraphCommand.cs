@@ -1,0 +1,43 @@
+using System.CommandLine;
+using MoSiC.Stream.Runner.Graph;
+
+namespace MoSiC.Stream.Runner.Cli;
+
+/// <summary>The arguments <c>run</c>, <c>track</c>, <c>train</c> and <c>profile</c> share, and how they become a <see cref="RunRequest"/>.</summary>
+internal static class GraphCommand
+{
+    public static void Configure(Command command, RunMode? mode, string? defaultProfileDir = null)
+    {
+        var pipeline = new Argument<string?>("pipeline")
+        {
+            Description = "Pipeline file (default: the embedded pipelines/sample.json: a synthetic corpus that runs anywhere).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var shard = new Option<string?>("--shard") { Description = "Take only shard i of n (i/n, 0-based) of the corpus, by content hash: run n processes (a Kubernetes Indexed Job, a Slurm array) over shared storage, one per shard." };
+        var report = new Option<string?>("--report", "--summary") { Description = "Write run.json here (default: the checkpoint folder when training, and .mosic/runs/)." };
+        var profile = new Option<string?>("--profile") { Description = "Write a throughput profile here: profile.json, timeline.png and timeline.html, naming the bottleneck stage." };
+        if (defaultProfileDir is not null) profile.DefaultValueFactory = _ => defaultProfileDir;
+        var modeOption = new Option<RunMode>("--mode") { Description = "With profile: which graph to profile (run, track, train).", DefaultValueFactory = _ => RunMode.Run };
+        command.Arguments.Add(pipeline);
+        command.Options.Add(shard);
+        command.Options.Add(report);
+        command.Options.Add(profile);
+        if (mode is null) command.Options.Add(modeOption);
+        command.SetAction((result, ct) =>
+        {
+            ShardSpec spec;
+            try
+            {
+                spec = result.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.All;
+            }
+            catch (FormatException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return Task.FromResult(1);
+            }
+
+            var request = new RunRequest(mode ?? result.GetValue(modeOption), result.GetValue(pipeline), spec, result.GetValue(report), result.GetValue(profile));
+            return PipelineRun.RunAsync(request, ct);
+        });
+    }
+}

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace MoSiC.Stream.Runner.Cli;
+
+/// <summary><c>mosic-stream profile [pipeline]</c>: a run with the throughput profile on (written to .mosic/profile unless --profile says otherwise).</summary>
+internal static class ProfileCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("profile", "Run a pipeline (--mode run, track or train) with per-stage throughput profiling and write profile.json and a timeline picture naming the bottleneck stage.");
+        GraphCommand.Configure(command, null, Path.Combine(".mosic", "profile"));
+        return command;
+    }
+}
