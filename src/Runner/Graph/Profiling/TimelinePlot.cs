@@ -25,7 +25,8 @@ internal static class TimelinePlot
         stages.Title(report.Bottleneck is { } b ? $"Stage utilisation; bottleneck: {b.Stage}" : "Stage utilisation");
         stages.Axes.Left.Label.Text = "busy fraction";
         stages.Axes.SetLimitsY(0, 1.05);
-        stages.ShowLegend(Alignment.UpperRight);
+        // Legends below, not beside, the panels: side legends of different widths would misalign the shared time axis.
+        stages.ShowLegend(Edge.Bottom);
 
         using var queues = new Plot();
         foreach (var queue in report.Queues)
@@ -37,7 +38,7 @@ internal static class TimelinePlot
         queues.Axes.Left.Label.Text = "items / capacity";
         queues.Axes.Bottom.Label.Text = "run time (s)";
         queues.Axes.SetLimitsY(0, 1.05);
-        queues.ShowLegend(Alignment.UpperRight);
+        queues.ShowLegend(Edge.Bottom);
 
         var multiplot = new Multiplot();
         multiplot.Reset(stages);
