@@ -71,6 +71,7 @@ public sealed class ProfileReportTests : IDisposable
 
         string html = await File.ReadAllTextAsync(paths[2], CancellationToken.None);
         Assert.StartsWith("<!DOCTYPE html>", html);
+        Assert.Contains("Run time 00:01:40", html);
         foreach (string name in new[] { "decode", "track", "train", "decode→track", "track→train" }) Assert.Contains(name, html);
         Assert.Contains("<svg", html);
         Assert.Contains("<polyline", html);

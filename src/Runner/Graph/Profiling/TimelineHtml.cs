@@ -25,7 +25,7 @@ internal static class TimelineHtml
             .Append(".legend span{display:inline-block;margin-right:16px}.legend i{display:inline-block;width:14px;height:3px;margin-right:4px;vertical-align:middle}")
             .Append("svg{background:#fafafa;border:1px solid #ddd}</style></head><body>\n");
         html.Append("<h1>MoSiC.Stream profile</h1>\n");
-        html.Append(CultureInfo.InvariantCulture, $"<p>Run time {report.Elapsed:hh\\:mm\\:ss}. ");
+        html.Append(CultureInfo.InvariantCulture, $"<p>Run time {(int)report.Elapsed.TotalHours:00}:{report.Elapsed.Minutes:00}:{report.Elapsed.Seconds:00}. ");
         html.Append(report.Bottleneck is { } b
             ? $"Bottleneck: <b>{Encode(b.Stage)}</b> ({Encode(b.Reason)}).</p>\n"
             : "No stage did any work.</p>\n");
