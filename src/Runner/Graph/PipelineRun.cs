@@ -2,6 +2,7 @@ using System.Globalization;
 using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Runner.Cli;
 using MoSiC.Stream.Runner.Graph.Profiling;
+using MoSiC.Stream.Runner.Graph.Progress;
 using MoSiC.Stream.Runner.Graph.Steps;
 using MoSiC.Stream.Runner.Pipelines;
 using MoSiC.Stream.Runner.Track;
@@ -12,6 +13,7 @@ using MoSiC.Stream.Stages.Encode;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Storage.Cache;
 using MoSiC.Stream.Storage.Identity;
+using Spectre.Console;
 
 namespace MoSiC.Stream.Runner.Graph;
 
@@ -27,7 +29,14 @@ internal static class PipelineRun
 
     public static async Task<int> RunAsync(RunRequest request, CancellationToken ct)
     {
-        void Log(string line) => Console.WriteLine(line);
+        ProgressView? progress = null;
+        // Through the progress view while it is up, so lines never tear its live table.
+        void Log(string line)
+        {
+            if (progress is { } view) view.Log(line);
+            else Console.WriteLine(line);
+        }
+
         PipelineOptions options;
         TrackerIdentity identity;
         try
@@ -123,16 +132,37 @@ internal static class PipelineRun
 
             GraphOutcome outcome;
             var started = DateTime.UtcNow;
-            try
+            IReadOnlyList<TimelineSample> samples;
+            using (new PipelineMeter(stats))
             {
-                outcome = await graph.RunAsync(videos, interrupts.Stopping, abort.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                await hashes.SaveAsync(CancellationToken.None).ConfigureAwait(false);
+                await using var timeline = TimelineRecorder.Start(stats);
+                progress = ProgressView.Start(stats, $"mosic-stream {request.Mode.ToString().ToLowerInvariant()} {options.Name}");
+                try
+                {
+                    outcome = await graph.RunAsync(videos, interrupts.Stopping, abort.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await progress.DisposeAsync().ConfigureAwait(false);
+                    progress = null;
+                    await timeline.DisposeAsync().ConfigureAwait(false);
+                    await hashes.SaveAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+
+                samples = timeline.Samples;
             }
 
             PipelineSnapshot end = stats.Snapshot();
+            SummaryTable.Write(end, AnsiConsole.Console);
+            if (request.ProfileDir is not null)
+            {
+                var profile = ProfileReport.Create(end, samples);
+                // The summary table named the bottleneck already; the rest adds stage rates and buffer fill.
+                foreach (string line in profile.SummaryLines().Skip(1)) Log(line);
+                await profile.WriteAsync(request.ProfileDir, CancellationToken.None).ConfigureAwait(false);
+                Log($"profile: {Path.Combine(request.ProfileDir, "profile.json")}, timeline.png, timeline.html");
+            }
+
             RunSnapshot run = end.Run;
             Log(string.Create(CultureInfo.InvariantCulture,
                 $"tracked {run.ClipsTracked} clips in {graph.PartsWritten} batches, {run.ClipsCached} already cached; {run.VideosDone} of {videos.Count} videos, {run.VideosFailed} failed; " +
