@@ -1,7 +1,6 @@
 using MoSiC.Stream.Runner.Graph.Messages;
 using MoSiC.Stream.Runner.Graph.Profiling;
 using MoSiC.Stream.Runner.Graph.Steps;
-using MoSiC.Stream.Runner.Train;
 using MoSiC.Stream.Stages.Track;
 
 namespace MoSiC.Stream.Runner.Graph;
@@ -25,7 +24,7 @@ internal sealed record GraphOutcome(bool Stopped, Exception? Fault);
 internal sealed class StreamingGraph
 {
     private readonly GraphContext _g;
-    private readonly TrainSession? _session;
+    private readonly IClipTrainer? _session;
     private readonly Func<IPointTracker> _tracker;
     private readonly Func<IReadOnlyList<ReplayClip>> _replayClips;
     private readonly Pipe<VideoWork> _videos;
@@ -37,7 +36,7 @@ internal sealed class StreamingGraph
     private readonly Pipe<ReadyClip>? _train;
     private readonly List<IPipe> _pipes = [];
 
-    public StreamingGraph(GraphContext g, TrainSession? session, Func<IPointTracker> tracker, Func<IReadOnlyList<ReplayClip>> replayClips)
+    public StreamingGraph(GraphContext g, IClipTrainer? session, Func<IPointTracker> tracker, Func<IReadOnlyList<ReplayClip>> replayClips)
     {
         (_g, _session, _tracker, _replayClips) = (g, session, tracker, replayClips);
         var buffers = g.Options.Runtime.Buffers;

@@ -6,6 +6,7 @@ using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Augment;
 using MoSiC.Stream.Model.Train;
 using MoSiC.Stream.Model.Train.Persist;
+using MoSiC.Stream.Runner.Graph;
 using MoSiC.Stream.Runner.Graph.Messages;
 using MoSiC.Stream.Runner.Graph.Profiling;
 
@@ -21,7 +22,7 @@ internal sealed class TrainSetupException(string message) : Exception(message);
 /// the run is interrupted; for the streamed epoch it also holds the keys of the clips already trained on, so a resumed
 /// run feeds each remaining clip once and none twice.
 /// </summary>
-internal sealed class TrainSession : IDisposable
+internal sealed class TrainSession : IClipTrainer, IDisposable
 {
     private readonly PipelineOptions _options;
     private readonly RunCounters _counters;

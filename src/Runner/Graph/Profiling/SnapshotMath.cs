@@ -27,7 +27,8 @@ public static class SnapshotMath
     {
         double capacity = span.TotalSeconds * Math.Max(1, stage.Workers);
         if (capacity <= 0) return (0, 0, 0);
-        return (stage.BusySeconds / capacity, stage.StarvedSeconds / capacity, stage.BlockedSeconds / capacity);
+        // Capped: a worker books an item's busy time when the item ends, so a short window can receive more than it spans.
+        return (Math.Min(1, stage.BusySeconds / capacity), Math.Min(1, stage.StarvedSeconds / capacity), Math.Min(1, stage.BlockedSeconds / capacity));
     }
 
     /// <summary>Items handed on per second over <paramref name="span"/>; 0 for an empty span.</summary>

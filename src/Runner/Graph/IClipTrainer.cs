@@ -1,0 +1,23 @@
+using MoSiC.Stream.Model.Train.Persist;
+using MoSiC.Stream.Runner.Graph.Messages;
+
+namespace MoSiC.Stream.Runner.Graph;
+
+/// <summary>The trainer as the graph sees it: it takes clips in data order and is told how the data ended.</summary>
+internal interface IClipTrainer
+{
+    /// <summary>Where a loaded checkpoint left off (epoch 0, batch 0 for a fresh run).</summary>
+    TrainPosition Position { get; }
+
+    /// <summary>Clips per step.</summary>
+    int BatchSize { get; }
+
+    /// <summary>Takes the next clip (owning it from here on).</summary>
+    void Add(ReadyClip clip);
+
+    /// <summary>Every epoch's data has been delivered.</summary>
+    void EndOfData();
+
+    /// <summary>The run is stopping early: keep what was trained.</summary>
+    void Interrupt();
+}

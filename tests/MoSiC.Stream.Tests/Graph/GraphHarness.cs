@@ -1,0 +1,107 @@
+using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Model.Train.Persist;
+using MoSiC.Stream.Runner.Graph;
+using MoSiC.Stream.Runner.Graph.Messages;
+using MoSiC.Stream.Runner.Graph.Profiling;
+using MoSiC.Stream.Runner.Track;
+using MoSiC.Stream.Stages.Discover;
+using MoSiC.Stream.Stages.Track;
+using MoSiC.Stream.Storage.Cache;
+using MoSiC.Stream.Storage.Identity;
+using MoSiC.Stream.Tests.Support;
+
+namespace MoSiC.Stream.Tests.Graph;
+
+/// <summary>Builds and runs the streaming graph in-process on test-pattern videos, with small buffers so their bounds bite.</summary>
+internal sealed class GraphHarness : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public GraphHarness() => Directory.CreateDirectory(File("data"));
+
+    public string File(string name) => _dir.File(name);
+
+    public PipelineOptions Options { get; set; } = null!;
+
+    /// <summary><paramref name="count"/> different test-pattern videos of 20 + i frames, 64 × 48.</summary>
+    public void Videos(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            string path = File($"data/v{i:D3}.mp4");
+            if (!System.IO.File.Exists(path)) Ffmpeg.TestPattern(path, 64, 48, 24, 20 + i);
+        }
+
+        Options = new PipelineOptions
+        {
+            Corpus = new CorpusOptions { Root = File("data"), Include = ["*.mp4"] },
+            Decode = new DecodeOptions { Fps = 24, Resize = ResizeMode.Stretch, Width = 48, Height = 48 },
+            Clips = new ClipOptions { FramesPerClip = 4, Stride = 2, ClipsPerVideo = 2 },
+            Tracker = new TrackerOptions { Name = "lk", Grid = 4, BatchSize = 2 },
+            Cache = new CacheOptions { Dir = File("cache") },
+            Trainer = new TrainerOptions { ShuffleClips = 2, Epochs = 1 },
+            Runtime = new RuntimeOptions { Buffers = new BufferOptions { Clips = 2, FrameMegabytes = 16 } },
+        };
+    }
+
+    /// <summary>Builds the graph of <paramref name="mode"/> over the corpus; <see cref="Built.RunAsync"/> runs it.</summary>
+    public async Task<Built> BuildAsync(RunMode mode, IClipTrainer? trainer, ShardSpec? shard = null)
+    {
+        var stats = new PipelineStats();
+        var listing = CorpusDiscovery.Discover(Options.Corpus, Options.Corpus.ResolvedRoot);
+        TrajectoryCache cache = TrajectoryCache.Open(Options.Cache.Dir);
+        var plan = await CorpusPlan.BuildAsync(listing.Videos, HashIndex.Load(cache.Dir), shard ?? ShardSpec.All, default);
+        QuerySpec queries = QuerySpec.Grid(Options.Tracker.Grid);
+        TrackSet set = TrackSets.For(Options, TrackerFactory.Identity(Options.Tracker), queries);
+        var failures = new FailureLog(Options.Runtime.MaxConsecutiveFailures, _ => { }, _ => { });
+        var g = new GraphContext(Options, mode, cache, set, queries, cache.FinishedClipVideos(set), stats, failures, _ => { })
+        {
+            StreamToTrainer = trainer is not null,
+        };
+        var graph = new StreamingGraph(g, trainer, () => TrackerFactory.Create(Options.Tracker, 1), () => []);
+        return new Built(graph, g, plan, set, cache);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    internal sealed record Built(StreamingGraph Graph, GraphContext Context, CorpusPlan Plan, TrackSet Set, TrajectoryCache Cache)
+    {
+        public Task<GraphOutcome> RunAsync(CancellationTokenSource? stopping = null) => Graph.RunAsync(Plan.Videos, stopping ?? new CancellationTokenSource(), default);
+    }
+}
+
+/// <summary>A trainer that records what it is fed, optionally waiting on a gate before taking each clip.</summary>
+internal sealed class RecordingTrainer(SemaphoreSlim? gate = null) : IClipTrainer
+{
+    private readonly List<string> _keys = [];
+
+    public TrainPosition Position { get; } = new(0, 0, 0, 0);
+
+    public int BatchSize => 2;
+
+    public IReadOnlyList<string> Keys
+    {
+        get
+        {
+            lock (_keys) return [.. _keys];
+        }
+    }
+
+    public bool Ended { get; private set; }
+
+    public bool Interrupted { get; private set; }
+
+    public void Add(ReadyClip clip)
+    {
+        gate?.Wait();
+        using (clip)
+        {
+            Assert.Equal(clip.Tracks.Frames, clip.Pixels.Frames.Count);
+            lock (_keys) _keys.Add(clip.Tracks.ClipKey);
+        }
+    }
+
+    public void EndOfData() => Ended = true;
+
+    public void Interrupt() => Interrupted = true;
+}
