@@ -60,6 +60,30 @@ internal sealed class RunningCli : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>Waits for the exit code, sampling the process's peak resident memory (VmHWM, bytes) until it ends.</summary>
+    public (int Code, long PeakBytes) ExitWithPeakMemory(TimeSpan timeout)
+    {
+        long peak = 0;
+        var deadline = DateTime.UtcNow + timeout;
+        string status = $"/proc/{Pid}/status";
+        while (!_process.HasExited && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+                if (line is not null) peak = Math.Max(peak, long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024);
+            }
+            catch (IOException)
+            {
+                // It ended between the check and the read.
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return (Exit(TimeSpan.FromSeconds(10)), peak);
+    }
+
     /// <summary>Waits for the exit code.</summary>
     public int Exit(TimeSpan timeout)
     {

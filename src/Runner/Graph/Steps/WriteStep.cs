@@ -27,6 +27,8 @@ internal sealed class WriteStep(GraphContext g, Pipe<ReadyClip>? ready)
         g.Stats.Run.Tracked(batch.Rows.Count);
         if (ready is null)
         {
+            // Nothing reads on: the part on disk is this stage's output.
+            worker.Stats.Sent(batch.Bytes);
             batch.Dispose();
             return;
         }
