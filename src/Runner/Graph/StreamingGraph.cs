@@ -94,27 +94,27 @@ internal sealed class StreamingGraph
             Stage.Run(stats.Stage("decode", _g.Options.Runtime.Threads.DecodeWorkers), _videos, [_decoded], decode.RunAsync, ct),
             Stage.Run(stats.Stage("sample", 1), _decoded, Outputs(_clips, _ready), sample.RunAsync, ct),
         };
+        // The stream is done when its last stage is: later epochs replay every clip it cached.
+        Task streamed = tasks[^1];
         if (_clips is not null)
         {
             tasks.Add(Stage.Run(stats.Stage("batch", 1), _clips, [_batches!], batch.RunAsync, ct, batch.FlushAsync));
             tasks.Add(Stage.Run(stats.Stage("track", 1), _batches!, [_tracked!], track.RunAsync, ct));
-            tasks.Add(Stage.Run(stats.Stage("write", 1), _tracked!, Outputs(_ready), write.RunAsync, ct));
+            tasks.Add(streamed = Stage.Run(stats.Stage("write", 1), _tracked!, Outputs(_ready), write.RunAsync, ct));
         }
 
         if (_session is not null)
         {
-            Task? streamed = null;
             if (_ready is not null)
             {
-                streamed = Stage.Run(stats.Stage("shuffle", 1), _ready, [_train!], shuffle.RunAsync, ct, shuffle.FlushAsync);
-                tasks.Add(streamed);
+                tasks.Add(streamed = Stage.Run(stats.Stage("shuffle", 1), _ready, [_train!], shuffle.RunAsync, ct, shuffle.FlushAsync));
             }
 
             var replayStats = stats.Stage("replay", 1);
             tasks.Add(Stage.Source(replayStats, [_train!], async (worker, token) =>
             {
                 // Later epochs need the whole stream cached first: they replay every clip of it.
-                if (streamed is not null) await streamed.ConfigureAwait(false);
+                await streamed.ConfigureAwait(false);
                 if (stopping.IsCancellationRequested) return;
                 TrainPositionStart(out int epoch, out int slot);
                 var replay = new ReplayStep(_g, _train!, _replayClips(), _g.Options.Trainer.Seed, stopping.Token);
