@@ -26,7 +26,7 @@ internal static class PipelineBench
         """
         usage: mosic-bench pipeline [--only track|train|memory] [--work DIR] [--cli DLL] [--out results.md]
                                     [--track-videos N] [--track-frames F] [--grid G] [--train-videos N] [--epochs E] [--model M]
-                                    [--memory-videos A,B]
+                                    [--memory-videos A,B] [--rounds R]
 
           --only        one part (default: all three)
           --work DIR    corpora, caches, checkpoints and reports (default: .mosic/bench-pipeline under the repository)
@@ -37,11 +37,12 @@ internal static class PipelineBench
                         training-bound corpus and trainer (default 6, 2, tiny)
           --memory-videos A,B
                         corpus sizes compared for peak memory, 96x96 videos of 24 frames (default 10,100)
+          --rounds R    rounds of (stages alone, then the CLI) for the efficiency parts, medians reported (default 3)
           --out FILE    also write the Markdown report to FILE
         """;
 
     private sealed record Options(string? Only, string? Work, string? Cli, string? Out, int TrackVideos, int TrackFrames, int Grid,
-        int TrainVideos, int Epochs, string Model, int[] MemoryVideos);
+        int TrainVideos, int Epochs, string Model, int[] MemoryVideos, int Rounds);
 
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
@@ -76,26 +77,33 @@ internal static class PipelineBench
         PipelineOptions options = await PrepareAsync(pipeline, ct);
         Console.WriteLine($"tracking-bound: {pipeline}");
 
-        // Stages alone, then the graph, on the same videos.
+        // Per round: each stage alone, then the graph, on the same videos; medians over rounds.
         var videos = CorpusDiscovery.Discover(options.Corpus, options.Corpus.ResolvedRoot).Videos;
         TrackSet set = Set(options);
-        var (decodeSeconds, clips) = await StageAlone.DecodeAsync(options, videos, ct);
-        var (trackSeconds, parts) = await StageAlone.TrackAsync(options, set, clips, ct);
-        double writeSeconds = await StageAlone.WriteAsync(Path.Combine(dir, "alone-cache"), set, parts, ct);
-        clips.ForEach(c => c.Pixels.Dispose());
-        CliResult e2e = await CliRun.RunAsync(dll, "track", pipeline, Path.Combine(dir, "run.json"), dir, Console.Out, ct);
-
-        int n = clips.Count;
-        var alone = new (string Stage, double ClipsPerSecond)[]
+        var rounds = new List<(double[] Alone, CliResult E2e)>();
+        int n = 0;
+        for (int round = 0; round < o.Rounds; round++)
         {
-            ("decode + cut (DecodedVideo.LoadAsync, ClipSampler, ClipPixels.Copy)", n / decodeSeconds),
-            ($"track (TrackerFactory.Create(lk, {options.Runtime.Threads.Tracker} thread).TrackAsync, batches of {options.Tracker.BatchSize})", n / trackSeconds),
-            ("write (TrajectoryCache.WriteAsync, one part per batch)", n / writeSeconds),
-        };
+            var (decodeSeconds, clips) = await StageAlone.DecodeAsync(options, videos, ct);
+            var (trackSeconds, parts) = await StageAlone.TrackAsync(options, set, clips, ct);
+            double writeSeconds = await StageAlone.WriteAsync(Path.Combine(dir, "alone-cache"), set, parts, ct);
+            clips.ForEach(c => c.Pixels.Dispose());
+            n = clips.Count;
+            DeleteDir(options.Cache.Dir);
+            CliResult e2e = await CliRun.RunAsync(dll, "track", pipeline, Path.Combine(dir, $"run-{round + 1}.json"), dir, Console.Out, ct);
+            rounds.Add(([n / decodeSeconds, n / trackSeconds, n / writeSeconds], e2e));
+        }
+
+        string[] stages =
+        [
+            "decode + cut (DecodedVideo.LoadAsync, ClipSampler, ClipPixels.Copy)",
+            $"track (TrackerFactory.Create(lk, {options.Runtime.Threads.Tracker} thread).TrackAsync, batches of {options.Tracker.BatchSize})",
+            "write (TrajectoryCache.WriteAsync, one part per batch)",
+        ];
         report.AppendLine(CultureInfo.InvariantCulture,
             $"### Tracking-bound: `mosic-stream track`, {videos.Count} videos, {n} clips of {options.Clips.FramesPerClip} frames at {options.Decode.Width}×{options.Decode.Height}, {options.Tracker.Grid}×{options.Tracker.Grid} grid");
         report.AppendLine();
-        Efficiency(report, alone, e2e, e2e.ClipsTracked, "track");
+        Efficiency(report, stages, rounds, e => e.ClipsTracked, "track");
     }
 
     // Training-bound: fill the cache with a track run, then train on it (the resume-from-a-full-cache case too).
@@ -110,32 +118,47 @@ internal static class PipelineBench
 
         var videos = CorpusDiscovery.Discover(options.Corpus, options.Corpus.ResolvedRoot).Videos;
         TrackSet set = Set(options);
-        var (decodeSeconds, cut) = await StageAlone.DecodeAsync(options, videos, ct);
-        cut.ForEach(c => c.Pixels.Dispose());
-        var (replaySeconds, ready) = await StageAlone.ReplayAsync(options, TrajectoryCache.Open(options.Cache.Dir), set, ct);
-        int steps = Math.Max(3, ready.Count / 2);
-        var (stepSeconds, batch) = StageAlone.Train(options, ready, steps);
-        ready.ForEach(c => c.Dispose());
-        CliResult e2e = await CliRun.RunAsync(dll, "train", pipeline, Path.Combine(dir, "run.json"), dir, Console.Out, ct);
-
-        int n = ready.Count;
-        var alone = new (string Stage, double ClipsPerSecond)[]
+        var rounds = new List<(double[] Alone, CliResult E2e)>();
+        int n = 0, batch = 0, steps = 0;
+        for (int round = 0; round < o.Rounds; round++)
         {
-            ("decode + cut (streamed epoch)", cut.Count / decodeSeconds),
-            ("replay: cache read + decode to the clip's last frame (later epochs)", n / replaySeconds),
-            ($"train (ClipBatchBuilder.Build + MosicTrainer.Step, {options.Trainer.Model}, batch {batch}, {options.Runtime.Threads.Torch} torch threads; {steps} steps after 1 warm-up)", batch / stepSeconds),
-        };
+            var (decodeSeconds, cut) = await StageAlone.DecodeAsync(options, videos, ct);
+            cut.ForEach(c => c.Pixels.Dispose());
+            var (replaySeconds, ready) = await StageAlone.ReplayAsync(options, TrajectoryCache.Open(options.Cache.Dir), set, ct);
+            steps = Math.Max(6, ready.Count / 2);
+            (double stepSeconds, batch) = StageAlone.Train(options, ready, steps);
+            ready.ForEach(c => c.Dispose());
+            n = ready.Count;
+            DeleteDir(options.Trainer.CheckpointDir);
+            CliResult e2e = await CliRun.RunAsync(dll, "train", pipeline, Path.Combine(dir, $"run-{round + 1}.json"), dir, Console.Out, ct);
+            rounds.Add(([cut.Count / decodeSeconds, n / replaySeconds, batch / stepSeconds], e2e));
+        }
+
+        string[] stages =
+        [
+            "decode + cut (streamed epoch)",
+            "replay: cache read + decode to the clip's last frame (later epochs)",
+            $"train (ClipBatchBuilder.Build + MosicTrainer.Step, {options.Trainer.Model}, batch {batch}, {options.Runtime.Threads.Torch} torch threads; {steps} steps after 1 warm-up)",
+        ];
         var inv = CultureInfo.InvariantCulture;
         report.AppendLine(inv,
             $"### Training-bound: `mosic-stream train` on a full cache, {videos.Count} videos, {n} cached clips of {options.Clips.FramesPerClip} frames at {options.Decode.Width}×{options.Decode.Height}, " +
             $"{options.Trainer.Model} at {options.Trainer.ImageSize}², batch {batch}, {options.Trainer.Epochs} epochs");
         report.AppendLine();
-        report.AppendLine(inv, $"Cache filled first by `mosic-stream track`: {fill.ClipsTracked} clips tracked in {fill.ElapsedSeconds:F1} s.");
+        report.AppendLine(inv, $"Cache filled first by `mosic-stream track`: {fill.ClipsTracked} clips tracked in {fill.ElapsedSeconds:F1} s. Each round: the stages alone, then `mosic-stream train` with an empty checkpoint folder.");
         report.AppendLine();
-        Efficiency(report, alone, e2e, e2e.ClipsTrained, "train");
-        RunStage train = e2e.Stage("train");
-        report.AppendLine(inv, $"Resume from a full cache: first `step 1/` line {e2e.FirstStepSeconds:F2} s after process start (process wall {e2e.WallSeconds:F2} s, {e2e.Steps} steps); " +
-                               $"trainer starved {train.Starved:F2} s of {train.Total:F2} s = **{train.Share(train.Starved):P1}** (busy {train.Share(train.Busy):P1}).");
+        Efficiency(report, stages, rounds, e => e.ClipsTrained, "train");
+        report.AppendLine("Resume from a full cache, per round:");
+        report.AppendLine();
+        report.AppendLine("| round | process start → `step 1/` s | process wall s | steps | train starved s | train busy+starved+blocked s | starved share |");
+        report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        for (int r = 0; r < rounds.Count; r++)
+        {
+            CliResult e2e = rounds[r].E2e;
+            RunStage train = e2e.Stage("train");
+            report.AppendLine(inv, $"| {r + 1} | {e2e.FirstStepSeconds:F2} | {e2e.WallSeconds:F2} | {e2e.Steps} | {train.Starved:F2} | {train.Total:F2} | **{train.Share(train.Starved):P1}** |");
+        }
+
         report.AppendLine();
     }
 
@@ -163,30 +186,47 @@ internal static class PipelineBench
         report.AppendLine();
     }
 
-    private static void Efficiency(StringBuilder report, (string Stage, double ClipsPerSecond)[] alone, CliResult e2e, long clips, string last)
+    private static void Efficiency(StringBuilder report, string[] stages, List<(double[] Alone, CliResult E2e)> rounds, Func<CliResult, long> clipsOf, string last)
     {
         var inv = CultureInfo.InvariantCulture;
-        var slowest = alone.MinBy(a => a.ClipsPerSecond);
-        double endToEnd = clips / e2e.ElapsedSeconds;
+        double Med(Func<(double[] Alone, CliResult E2e), double> f) => BenchSupport.Median(rounds.Select(f));
+        double[] alone = stages.Select((_, i) => Med(r => r.Alone[i])).ToArray();
+        int slowest = Array.IndexOf(alone, alone.Min());
         // The last stage's workers run from the graph's start to its end: their time is the graph's, without the setup before it.
-        double graphSeconds = e2e.Stage(last).Total / e2e.Stage(last).Workers;
-        report.AppendLine("| measured | clips/s |");
-        report.AppendLine("|---|---:|");
-        foreach (var (stage, rate) in alone) report.AppendLine(inv, $"| alone: {stage} | {rate:F2} |");
-        report.AppendLine(inv, $"| end to end: {clips} clips / run.json elapsed {e2e.ElapsedSeconds:F2} s | {endToEnd:F2} |");
-        report.AppendLine(inv, $"| end to end, graph only: {clips} clips / {last} stage's time {graphSeconds:F2} s | {clips / graphSeconds:F2} |");
+        static double Graph(CliResult e, string last) => e.Stage(last).Total / e.Stage(last).Workers;
+        double endToEnd = Med(r => clipsOf(r.E2e) / r.E2e.ElapsedSeconds), graphOnly = Med(r => clipsOf(r.E2e) / Graph(r.E2e, last));
+        double[] perRound = rounds.Select(r => clipsOf(r.E2e) / r.E2e.ElapsedSeconds / r.Alone.Min()).Order().ToArray();
+        report.AppendLine(inv, $"Median of {rounds.Count} rounds; each round measures the stages alone, then runs the CLI once.");
         report.AppendLine();
-        report.AppendLine(inv, $"Efficiency = end to end / slowest stage alone ({slowest.Stage.Split(' ')[0]}): **{endToEnd / slowest.ClipsPerSecond:F2}** (graph only: {clips / graphSeconds / slowest.ClipsPerSecond:F2}); process wall {e2e.WallSeconds:F2} s.");
+        report.AppendLine("| measured | clips/s | per round |");
+        report.AppendLine("|---|---:|---|");
+        for (int i = 0; i < stages.Length; i++)
+            report.AppendLine(inv, $"| alone: {stages[i]} | {alone[i]:F2} | {string.Join(", ", rounds.Select(r => r.Alone[i].ToString("F2", inv)))} |");
+        report.AppendLine(inv, $"| end to end: clips / run.json elapsed ({string.Join(", ", rounds.Select(r => $"{clipsOf(r.E2e)} / {r.E2e.ElapsedSeconds:F2} s"))}) | {endToEnd:F2} | " +
+                               $"{string.Join(", ", rounds.Select(r => (clipsOf(r.E2e) / r.E2e.ElapsedSeconds).ToString("F2", inv)))} |");
+        report.AppendLine(inv, $"| end to end, graph only: clips / {last} stage's busy+starved+blocked | {graphOnly:F2} | " +
+                               $"{string.Join(", ", rounds.Select(r => (clipsOf(r.E2e) / Graph(r.E2e, last)).ToString("F2", inv)))} |");
+        report.AppendLine();
+        report.AppendLine(inv, $"Efficiency = end to end / slowest stage alone ({stages[slowest].Split(' ')[0]}): **{endToEnd / alone[slowest]:F2}** " +
+                               $"(round by round {BenchSupport.Median(perRound):F2} [{perRound[0]:F2}–{perRound[^1]:F2}]; graph only {graphOnly / alone[slowest]:F2}).");
+        report.AppendLine();
+        CliResult shown = rounds.OrderBy(r => clipsOf(r.E2e) / r.E2e.ElapsedSeconds).ElementAt(rounds.Count / 2).E2e;
+        report.AppendLine(inv, $"Stages of the median round's run.json (elapsed {shown.ElapsedSeconds:F2} s, process wall {shown.WallSeconds:F2} s); shares of each stage's busy + starved + blocked:");
         report.AppendLine();
         report.AppendLine("| stage | workers | items in | items out | busy s | starved s | blocked s | busy | starved | blocked |");
         report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (RunStage s in e2e.Stages)
+        foreach (RunStage s in shown.Stages)
         {
             report.AppendLine(inv, $"| {s.Name} | {s.Workers} | {s.ItemsIn} | {s.ItemsOut} | {s.Busy:F2} | {s.Starved:F2} | {s.Blocked:F2} | " +
                                    $"{s.Share(s.Busy):P0} | {s.Share(s.Starved):P0} | {s.Share(s.Blocked):P0} |");
         }
 
         report.AppendLine();
+    }
+
+    private static void DeleteDir(string dir)
+    {
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
     }
 
     // Loads the pipeline as the CLI does and generates its synthetic corpus now, so no timed run pays for it.
@@ -236,7 +276,7 @@ internal static class PipelineBench
 
     private static Options Parse(string[] args)
     {
-        Options o = BenchSupport.ParseOptions(args, new Options(null, null, null, null, 8, 96, 32, 6, 2, "tiny", [10, 100]), (given, name, value) => name switch
+        Options o = BenchSupport.ParseOptions(args, new Options(null, null, null, null, 8, 96, 32, 6, 2, "tiny", [10, 100], 3), (given, name, value) => name switch
         {
             "--only" => given with { Only = value is "track" or "train" or "memory" ? value : throw new ArgumentException($"--only: track, train or memory, got {value}") },
             "--work" => given with { Work = value },
@@ -248,12 +288,13 @@ internal static class PipelineBench
             "--train-videos" => given with { TrainVideos = BenchSupport.Int(value) },
             "--epochs" => given with { Epochs = BenchSupport.Int(value) },
             "--model" => given with { Model = value },
+            "--rounds" => given with { Rounds = BenchSupport.Int(value) },
             "--memory-videos" => given with { MemoryVideos = value.Split(',').Select(BenchSupport.Int).ToArray() },
             _ => throw new ArgumentException($"unknown option {name}"),
         });
 
-        if (o.TrackVideos < 1 || o.TrackFrames < 48 || o.Grid < 1 || o.TrainVideos < 1 || o.Epochs < 1 || o.MemoryVideos.Any(v => v < 1))
-            throw new ArgumentException("--track-videos, --grid, --train-videos, --epochs, --memory-videos ≥ 1; --track-frames ≥ 48");
+        if (o.TrackVideos < 1 || o.TrackFrames < 48 || o.Grid < 1 || o.TrainVideos < 1 || o.Epochs < 1 || o.Rounds < 1 || o.MemoryVideos.Any(v => v < 1))
+            throw new ArgumentException("--track-videos, --grid, --train-videos, --epochs, --rounds, --memory-videos ≥ 1; --track-frames ≥ 48");
         return o;
     }
 }
