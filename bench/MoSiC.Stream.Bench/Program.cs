@@ -1,12 +1,13 @@
 using MoSiC.Stream.Bench;
 
-// mosic-bench decode [...] | mosic-bench track [...] | mosic-bench cache [...] | mosic-bench train [...]
-if (args.Length == 0 || args[0] is not ("decode" or "track" or "cache" or "train"))
+// mosic-bench decode [...] | track [...] | cache [...] | train [...] | pipeline [...]
+if (args.Length == 0 || args[0] is not ("decode" or "track" or "cache" or "train" or "pipeline"))
 {
     Console.Error.WriteLine(DecodeBenchOptions.Usage);
     Console.Error.WriteLine(TrackBench.Usage);
     Console.Error.WriteLine(CacheBench.Usage);
     Console.Error.WriteLine(TrainBench.Usage);
+    Console.Error.WriteLine(PipelineBench.Usage);
     return args.Length > 0 && args[0] is "-h" or "--help" ? 0 : 2;
 }
 
@@ -25,6 +26,11 @@ if (args[0] == "track")
 if (args[0] == "train")
 {
     return TrainBench.Run(args[1..]);
+}
+
+if (args[0] == "pipeline")
+{
+    return await PipelineBench.RunAsync(args[1..], cts.Token);
 }
 
 if (args[0] == "cache")
