@@ -40,6 +40,13 @@ internal static class RunReport
                 dotnet = Environment.Version.ToString(),
                 os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             },
+            process = new
+            {
+                peakWorkingSetBytes = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64,
+                managedHeapBytes = GC.GetGCMemoryInfo().HeapSizeBytes,
+                threadPoolThreads = ThreadPool.ThreadCount,
+                threads = System.Diagnostics.Process.GetCurrentProcess().Threads.Count,
+            },
             counts = new
             {
                 videos = run.VideosTotal,

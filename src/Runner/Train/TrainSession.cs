@@ -135,6 +135,7 @@ internal sealed class TrainSession : IClipTrainer, IDisposable
     {
         if (_batch.Count == 0) return;
         var clock = Stopwatch.StartNew();
+        int clips = _batch.Count;
         TrainStepResult r;
         try
         {
@@ -150,7 +151,7 @@ internal sealed class TrainSession : IClipTrainer, IDisposable
         _steppedBatch = _batchIndex;
         double seconds = clock.Elapsed.TotalSeconds;
         _trainLog.Append(r, _epoch + 1, seconds);
-        _counters.Stepped(r.Step, BatchSize, r.Loss);
+        _counters.Stepped(r.Step, clips, r.Loss);
         _log(string.Create(CultureInfo.InvariantCulture,
             $"step {r.Step}/{Settings.TotalSteps} epoch {_epoch + 1}: loss {r.Loss:F4} lr {r.LearningRateHead:E2} label entropy {r.LabelEntropy:F3} prototypes {r.PrototypesUsed}/{Settings.Prototypes} ({seconds:F2} s)"));
     }
