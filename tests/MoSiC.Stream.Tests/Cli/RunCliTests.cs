@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using MoSiC.Stream.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 using MoSiC.Stream.Tests.Synthetic;
@@ -10,7 +9,7 @@ namespace MoSiC.Stream.Tests.Cli;
 /// <c>mosic-stream run</c> and <c>track</c> as a user runs them: Ctrl-C in the middle and a rerun, shards over one
 /// cache. Signals are real (kill -TERM on the child process).
 /// </summary>
-public sealed partial class RunCliTests : IDisposable
+public sealed class RunCliTests : IDisposable
 {
     private readonly TempDir _dir = new();
 
@@ -43,15 +42,7 @@ public sealed partial class RunCliTests : IDisposable
         return name;
     }
 
-    private static (int Tracked, int Cached) Counts(string output)
-    {
-        Match m = CountsLine().Match(output);
-        Assert.True(m.Success, $"no totals line in: {output}");
-        return (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
-    }
-
-    [GeneratedRegex(@"tracked (\d+) clips in \d+ batches, (\d+) already cached")]
-    private static partial Regex CountsLine();
+    private static (int Tracked, int Cached) Counts(string output) => TrackTotals.Parse(output);
 
     [SkippableFact]
     public void Ctrl_C_or_SIGTERM_mid_track_exits_130_keeps_finished_clips_and_a_rerun_matches_an_uninterrupted_run()

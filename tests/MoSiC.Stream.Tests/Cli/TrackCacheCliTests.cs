@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using MoSiC.Stream.Tests.Support;
 using MoSiC.Stream.Tests.Synthetic;
 
@@ -9,7 +8,7 @@ namespace MoSiC.Stream.Tests.Cli;
 /// <c>mosic-stream track PIPELINE</c> with the trajectory cache, as a user runs it: resume, grown corpora, settings that
 /// must (and must not) miss, and writers killed with SIGKILL.
 /// </summary>
-public sealed partial class TrackCacheCliTests : IDisposable
+public sealed class TrackCacheCliTests : IDisposable
 {
     private readonly TempDir _dir = new();
 
@@ -38,15 +37,7 @@ public sealed partial class TrackCacheCliTests : IDisposable
             """);
     }
 
-    private static (int Tracked, int Cached) Counts(string output)
-    {
-        Match m = CountsLine().Match(output);
-        Assert.True(m.Success, $"no totals line in: {output}");
-        return (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value));
-    }
-
-    [GeneratedRegex(@"tracked (\d+) clips in \d+ batches, (\d+) already cached")]
-    private static partial Regex CountsLine();
+    private static (int Tracked, int Cached) Counts(string output) => TrackTotals.Parse(output);
 
     [SkippableFact]
     public void A_rerun_tracks_nothing_and_a_grown_corpus_tracks_only_the_new_videos()
