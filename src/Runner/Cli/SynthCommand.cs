@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Stages.Synthetic;
+using MoSiC.Stream.Stages.Synthetic.Hostile;
 
 namespace MoSiC.Stream.Runner.Cli;
 
@@ -20,12 +21,21 @@ internal static class SynthCommand
         var points = new Option<int>("--points") { Description = "Ground-truth point tracks per video.", DefaultValueFactory = _ => defaults.TrackPoints };
         var noPan = new Option<bool>("--no-pan") { Description = "Keep the background still (no camera pan)." };
         var parallel = new Option<int>("--parallel") { Description = "Videos rendered at the same time.", DefaultValueFactory = _ => defaults.Parallelism };
+        var hostile = new Option<bool>("--hostile") { Description = "Write the hostile corpus instead: empty, truncated, random, audio-only, 8K, odd-size, 10-bit, grayscale, variable-frame-rate, rotated, broken frame folders, a symlink loop, an unreadable file; hostile.json says what a correct run does with each." };
         var command = new Command("synth", "Render a synthetic corpus: textured objects moving (translation, rotation, scale, occlusion, leaving and re-entering) over a panning textured background, H.264 mp4, with DAVIS-style masks and point tracks with occlusion flags.")
         {
-            output, videos, seed, frames, width, height, fps, points, noPan, parallel,
+            output, videos, seed, frames, width, height, fps, points, noPan, parallel, hostile,
         };
         command.SetAction(async (result, ct) =>
         {
+            if (result.GetValue(hostile))
+            {
+                var cases = await HostileCorpus.GenerateAsync(result.GetValue(output)!, ct);
+                foreach (var c in cases) Console.WriteLine($"  {c.Path,-34} {(c.Decodes ? "decodes" : $"fails in {c.Stage}"),-16} {c.Tests}");
+                Console.WriteLine($"{cases.Count} hostile inputs in {Path.GetFullPath(result.GetValue(output)!)}; expectations in {HostileCorpus.ManifestFileName}");
+                return 0;
+            }
+
             var options = defaults with
             {
                 Videos = result.GetValue(videos), Seed = result.GetValue(seed), Frames = result.GetValue(frames),

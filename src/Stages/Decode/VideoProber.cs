@@ -63,6 +63,8 @@ public sealed class VideoProber(TimeProvider? time = null)
         if (video is null || video.Width is not > 0 || video.Height is not > 0)
         {
             var found = streams.Length == 0 ? "none" : string.Join(", ", streams.Select(s => $"{s.Type} {s.Codec}"));
+            if (streams.Length == 0 && CutBox(path, bytes) is { } cut)
+                throw Fail(path, $"truncated or incomplete MP4: the {cut.Type} box at byte {cut.Offset} declares {cut.Size} bytes but the file ends after {bytes}, so the index was cut (streams found: none)");
             throw Fail(path, $"no video stream (streams found: {found})");
         }
         return new ProbeInfo(path, VideoSourceKind.File, analysis.Format.FormatName, bytes, analysis.Duration, streams,
@@ -153,6 +155,28 @@ public sealed class VideoProber(TimeProvider? time = null)
         using var file = File.OpenRead(path);
         return file.ReadAtLeast(head, 8, throwOnEndOfStream: false) == 8
             && IsoBoxes.Contains(System.Text.Encoding.ASCII.GetString(head[4..]));
+    }
+
+    // The first top-level MP4/MOV box that runs past the end of the file, if any: a file cut inside its index.
+    private static (string Type, long Offset, long Size)? CutBox(string path, long length)
+    {
+        if (length <= 0 || !LooksLikeIsoMedia(path)) return null;
+        Span<byte> header = stackalloc byte[16];
+        using var file = File.OpenRead(path);
+        for (long offset = 0; offset + 8 <= length;)
+        {
+            file.Position = offset;
+            int read = file.ReadAtLeast(header, 16, throwOnEndOfStream: false);
+            long size = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header);
+            string type = System.Text.Encoding.ASCII.GetString(header[4..8]);
+            if (size == 1 && read >= 16) size = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(header[8..]);
+            if (size == 0) return null; // "to the end of the file"
+            if (size < 8) return null;
+            if (offset + size > length) return (type, offset, size);
+            offset += size;
+        }
+
+        return null;
     }
 
     private static int NormaliseRotation(int degrees) => ((degrees % 360) + 360) % 360;
