@@ -58,6 +58,9 @@ public sealed record TrainerOptions
     [Description("Folder for checkpoints.")]
     public string CheckpointDir { get; init; } = ".mosic/checkpoints";
 
+    [Description("Also checkpoint every this many steps (0 = only at epoch ends and on interruption), so a killed run loses at most this many steps.")]
+    public int CheckpointEverySteps { get; init; } = 0;
+
     [Description("Loss form: reference (student frame 0 vs teacher labels at every frame), propagated (teacher frame-0 labels vs student at every frame), symmetric (both).")]
     public string Loss { get; init; } = "reference";
 
@@ -97,6 +100,7 @@ public sealed record TrainerOptions
         e.Require(SinkhornIterations is >= 1 and <= 10_000, OptionErrors.Join(path, "sinkhornIterations"), $"must be in 1..10000, got {SinkhornIterations}");
         Positive(e, OptionErrors.Join(path, "temperature"), Temperature, allowZero: false);
         e.Require(ShuffleClips is >= 1 and <= 100_000, OptionErrors.Join(path, "shuffleClips"), $"must be in 1..100000, got {ShuffleClips}");
+        e.Require(CheckpointEverySteps >= 0, OptionErrors.Join(path, "checkpointEverySteps"), $"must be 0 (off) or more, got {CheckpointEverySteps}");
         e.Require(!string.IsNullOrWhiteSpace(CheckpointDir), OptionErrors.Join(path, "checkpointDir"), "must not be empty");
     }
 

@@ -20,6 +20,45 @@ internal static partial class CheckpointFiles
 
     public static string Backbone(string dir, string extension) => Path.Combine(dir, "student-backbone" + extension);
 
+    /// <summary>
+    /// Deletes the temporary files of checkpoint writes whose process is gone (a killed run leaves a whole checkpoint's
+    /// bytes under <c>NAME.tmp-PID-GUID</c>) and returns how many; a live writer's file is left alone.
+    /// </summary>
+    public static int RemoveAbandonedWrites(string dir)
+    {
+        int removed = 0;
+        foreach (string file in Directory.EnumerateFiles(dir, "*.ckpt.safetensors.tmp-*"))
+        {
+            Match m = TemporaryName().Match(Path.GetFileName(file));
+            if (!m.Success || WriterAlive(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))) continue;
+            File.Delete(file);
+            removed++;
+        }
+
+        return removed;
+    }
+
+    private static bool WriterAlive(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"\.ckpt\.safetensors\.tmp-(\d+)-[0-9a-f]+$")]
+    private static partial Regex TemporaryName();
+
+    /// <summary>The mid-epoch (interruption or periodic) checkpoints in <paramref name="dir"/>.</summary>
+    public static IEnumerable<string> StepFiles(string dir) =>
+        Directory.EnumerateFiles(dir, "step-*.ckpt.safetensors").Where(f => CheckpointName().IsMatch(Path.GetFileName(f)));
+
     /// <summary>The checkpoint furthest along (most steps; an epoch's over an interruption's at the same step), or null when there is none.</summary>
     public static string? Latest(string dir) =>
         !Directory.Exists(dir) ? null

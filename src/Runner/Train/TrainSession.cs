@@ -50,6 +50,8 @@ internal sealed class TrainSession : IClipTrainer, IDisposable
         Position = new TrainPosition(0, 0, 0, t.Seed);
         _seen = new HashSet<string>(StringComparer.Ordinal);
         Directory.CreateDirectory(t.CheckpointDir);
+        if (CheckpointFiles.RemoveAbandonedWrites(t.CheckpointDir) is > 0 and var abandoned)
+            log($"removed {abandoned} unfinished checkpoint write(s) left in {t.CheckpointDir} by a run that was killed");
         if (CheckpointFiles.Latest(t.CheckpointDir) is { } latest)
         {
             try
@@ -125,6 +127,12 @@ internal sealed class TrainSession : IClipTrainer, IDisposable
     public void Interrupt()
     {
         Release();
+        SaveMidEpoch();
+    }
+
+    // Where training is inside an epoch: the next batch and, for the streamed epoch, the clips already seen.
+    private void SaveMidEpoch()
+    {
         if (_trainer.StepsTaken == _savedStep) return;
         var position = new TrainPosition(_trainer.StepsTaken, _epoch, _steppedBatch + 1, Position.DataSeed);
         byte[]? seen = _epoch == 0 ? Encoding.UTF8.GetBytes(string.Join('\n', _seen.Order(StringComparer.Ordinal))) : null;
@@ -154,6 +162,8 @@ internal sealed class TrainSession : IClipTrainer, IDisposable
         _counters.Stepped(r.Step, clips, r.Loss);
         _log(string.Create(CultureInfo.InvariantCulture,
             $"step {r.Step}/{Settings.TotalSteps} epoch {_epoch + 1}: loss {r.Loss:F4} lr {r.LearningRateHead:E2} label entropy {r.LabelEntropy:F3} prototypes {r.PrototypesUsed}/{Settings.Prototypes} ({seconds:F2} s)"));
+        int every = _options.Trainer.CheckpointEverySteps;
+        if (every > 0 && r.Step % every == 0) SaveMidEpoch();
     }
 
     // The current epoch is complete (a clip of a later one arrived, or the data ended).
@@ -177,6 +187,9 @@ internal sealed class TrainSession : IClipTrainer, IDisposable
         TrainCheckpoint.Save(_trainer, path, position, data);
         _savedStep = position.Step;
         _log($"checkpoint {path}");
+        // Mid-epoch checkpoints are only resume points: once a newer one is on disk, the older ones are dead weight.
+        foreach (string old in CheckpointFiles.StepFiles(_options.Trainer.CheckpointDir).Where(f => f != path && TrainCheckpoint.ReadPosition(f).Step < position.Step))
+            File.Delete(old);
     }
 
     public void Dispose()
