@@ -44,6 +44,9 @@ public sealed record DecodeOptions
     [Description("A video whose ffmpeg produces no frame for this many seconds is killed and recorded as failed.")]
     public double StallTimeoutSeconds { get; init; } = 60;
 
+    [Description("Longest one video may take to decode, in seconds, however steadily frames arrive (0 = no limit); past it ffmpeg is killed and the video becomes a failure record.")]
+    public double TimeoutSeconds { get; init; } = 1800;
+
     internal static readonly string[] Scalers = ["bicubic", "bilinear", "area", "lanczos", "neighbor"];
 
     internal void Validate(OptionErrors e, string path)
@@ -63,6 +66,7 @@ public sealed record DecodeOptions
         e.Require(Array.IndexOf(Scalers, Scaler) >= 0, OptionErrors.Join(path, "scaler"),
             $"must be one of {string.Join(", ", Scalers)}, got \"{Scaler}\"");
         e.Require(MaxPixels >= 64 * 64, OptionErrors.Join(path, "maxPixels"), $"must be >= 4096, got {MaxPixels}");
+        e.Require(TimeoutSeconds == 0 || TimeoutSeconds is >= 0.01 and <= 86_400, OptionErrors.Join(path, "timeoutSeconds"), $"must be 0 (no limit) or in [0.01, 86400], got {OptionErrors.Show(TimeoutSeconds)}");
         e.Require(StallTimeoutSeconds > 0, OptionErrors.Join(path, "stallTimeoutSeconds"),
             $"must be > 0, got {OptionErrors.Show(StallTimeoutSeconds)}");
     }

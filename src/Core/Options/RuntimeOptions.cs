@@ -19,10 +19,14 @@ public sealed record RuntimeOptions
     [Description("Stop the run when this many videos in a row fail: a corpus whose inputs are all broken ends with a clear message instead of a long list of failures.")]
     public int MaxConsecutiveFailures { get; init; } = 20;
 
+    [Description("Retries of a failed cache read or write (exponential backoff with jitter from 100 ms) before it counts as failed; a full disk is never retried.")]
+    public int StorageRetries { get; init; } = 4;
+
     internal void Validate(OptionErrors e, string path)
     {
         e.Require(Array.IndexOf(Devices, Device) >= 0, OptionErrors.Join(path, "device"), $"must be one of {string.Join(", ", Devices)}, got \"{Device}\"");
         e.Require(MaxConsecutiveFailures is >= 1 and <= 1_000_000, OptionErrors.Join(path, "maxConsecutiveFailures"), $"must be in 1..1000000, got {MaxConsecutiveFailures}");
+        e.Require(StorageRetries is >= 0 and <= 20, OptionErrors.Join(path, "storageRetries"), $"must be in 0..20, got {StorageRetries}");
         Threads.Validate(e, OptionErrors.Join(path, "threads"));
         Buffers.Validate(e, OptionErrors.Join(path, "buffers"));
     }

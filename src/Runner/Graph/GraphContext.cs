@@ -28,6 +28,9 @@ internal sealed class GraphContext(PipelineOptions options, RunMode mode, Trajec
 
     public Action<string> Log { get; } = log;
 
+    /// <summary>Retries around cache reads and writes.</summary>
+    public Polly.ResiliencePipeline Storage { get; } = Resilience.StorageResilience.Create(options.Runtime.StorageRetries, log);
+
     /// <summary>Whether the stream's clips go on to the trainer (not in track mode, nor when a resumed run is past its streamed epoch).</summary>
     public bool StreamToTrainer { get; init; }
 

@@ -78,8 +78,10 @@ public sealed class TrajectoryCache
         ClipValidation.ThrowIfInvalid(set, clips, nameof(clips));
         if (clips.Count == 0) return;
 
+        Options.Faults?.BeforeWrite(CacheLayout.PartitionDir(Dir, set.Id));
         await TrackSetFile.EnsureAsync(Dir, set, ct).ConfigureAwait(false);
         PartRecord part = await _parts.WriteAsync(set, clips, ct).ConfigureAwait(false);
+        Options.Faults?.BeforeWrite(CacheLayout.ManifestDir(Dir));
         // The entry last: until it exists the part is an orphan that no reader trusts.
         ManifestBody entry = await _log.AppendAsync(snapshot: false, n => new ManifestBody
         {
@@ -104,6 +106,7 @@ public sealed class TrajectoryCache
         {
             if (videoHash is not null && !part.Clips.Any(c => c.Video == videoHash)) continue;
             if (part.Clips.All(c => yielded.Contains(c.Key))) continue;
+            Options.Faults?.BeforeRead(_parts.PathOf(part));
             (List<CachedClip>? clips, CacheProblem? problem) = await _parts.LoadAsync(part, ct).ConfigureAwait(false);
             if (problem is not null)
             {

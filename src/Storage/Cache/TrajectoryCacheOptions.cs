@@ -18,6 +18,9 @@ public sealed record TrajectoryCacheOptions
     /// <summary>How long maintenance waits for another maintenance run's lock before it gives up. Default 30 s.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Fault injection for reliability tests (<see cref="IStorageFaults"/>); null, the default, injects nothing.</summary>
+    public IStorageFaults? Faults { get; init; }
+
     /// <summary>Clock for entry times, file ages and lock waits (tests pass a fake one). Default the system clock.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

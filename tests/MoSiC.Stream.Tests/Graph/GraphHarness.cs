@@ -23,6 +23,9 @@ internal sealed class GraphHarness : IDisposable
 
     public PipelineOptions Options { get; set; } = null!;
 
+    /// <summary>What the graph logged (retries, failures, per-video lines).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Log { get; } = new();
+
     /// <summary><paramref name="count"/> different test-pattern videos of 20 + i frames, 64 × 48.</summary>
     public void Videos(int count)
     {
@@ -45,16 +48,16 @@ internal sealed class GraphHarness : IDisposable
     }
 
     /// <summary>Builds the graph of <paramref name="mode"/> over the corpus; <see cref="Built.RunAsync"/> runs it.</summary>
-    public async Task<Built> BuildAsync(RunMode mode, IClipTrainer? trainer, ShardSpec? shard = null)
+    public async Task<Built> BuildAsync(RunMode mode, IClipTrainer? trainer, ShardSpec? shard = null, IStorageFaults? faults = null)
     {
         var stats = new PipelineStats();
         var listing = CorpusDiscovery.Discover(Options.Corpus, Options.Corpus.ResolvedRoot);
-        TrajectoryCache cache = TrajectoryCache.Open(Options.Cache.Dir);
+        TrajectoryCache cache = TrajectoryCache.Open(Options.Cache.Dir, new TrajectoryCacheOptions { Faults = faults });
         var plan = await CorpusPlan.BuildAsync(listing.Videos, HashIndex.Load(cache.Dir), shard ?? ShardSpec.All, default);
         QuerySpec queries = QuerySpec.Grid(Options.Tracker.Grid);
         TrackSet set = TrackSets.For(Options, TrackerFactory.Identity(Options.Tracker), queries);
-        var failures = new FailureLog(Options.Runtime.MaxConsecutiveFailures, _ => { }, _ => { });
-        var g = new GraphContext(Options, mode, cache, set, queries, cache.FinishedClipVideos(set), stats, failures, _ => { })
+        var failures = new FailureLog(Options.Runtime.MaxConsecutiveFailures, Log.Enqueue, _ => { });
+        var g = new GraphContext(Options, mode, cache, set, queries, cache.FinishedClipVideos(set), stats, failures, Log.Enqueue)
         {
             StreamToTrainer = trainer is not null,
         };

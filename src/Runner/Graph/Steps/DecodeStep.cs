@@ -1,6 +1,8 @@
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Runner.Graph.Messages;
 using MoSiC.Stream.Stages.Decode;
+using Polly;
+using Polly.Timeout;
 
 namespace MoSiC.Stream.Runner.Graph.Steps;
 
@@ -11,6 +13,12 @@ namespace MoSiC.Stream.Runner.Graph.Steps;
 /// </summary>
 internal sealed class DecodeStep(GraphContext g, Pipe<DecodedWork> output, CancellationToken stopping)
 {
+    // A whole-video time limit (Polly), on top of the decoder's own stall timeout: a video that trickles frames
+    // forever is killed too.
+    private readonly ResiliencePipeline _limit = g.Options.Decode.TimeoutSeconds > 0
+        ? new ResiliencePipelineBuilder().AddTimeout(TimeSpan.FromSeconds(g.Options.Decode.TimeoutSeconds)).Build()
+        : ResiliencePipeline.Empty;
+
     public async ValueTask RunAsync(VideoWork video, StageWorker worker, CancellationToken ct)
     {
         DecodedVideo decoded;
@@ -18,11 +26,17 @@ internal sealed class DecodeStep(GraphContext g, Pipe<DecodedWork> output, Cance
         {
             try
             {
-                decoded = await DecodedVideo.LoadAsync(video.Source, g.Options.Decode, int.MaxValue, g.Options.Runtime.Threads.FfmpegThreads, either.Token,
-                    maxBytes: g.Options.Runtime.Buffers.FrameMegabytes * (1L << 20)).ConfigureAwait(false);
+                decoded = await _limit.ExecuteAsync(async token => await DecodedVideo.LoadAsync(video.Source, g.Options.Decode, int.MaxValue,
+                    g.Options.Runtime.Threads.FfmpegThreads, token, maxBytes: g.Options.Runtime.Buffers.FrameMegabytes * (1L << 20)).ConfigureAwait(false), either.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested && !ct.IsCancellationRequested)
             {
+                return;
+            }
+            catch (TimeoutRejectedException)
+            {
+                Fail(new FailureRecord(video.Source.Path, "decode", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"did not finish within decode.timeoutSeconds = {g.Options.Decode.TimeoutSeconds} s; ffmpeg was killed")));
                 return;
             }
             catch (VideoFailedException e)

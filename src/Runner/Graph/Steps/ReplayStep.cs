@@ -44,13 +44,26 @@ internal sealed class ReplayStep(GraphContext g, Pipe<ReadyClip> output, IReadOn
 
     private async Task<ReadyClip?> LoadAsync(ReplayClip clip, int epoch, int slot, CancellationToken ct)
     {
-        CachedClip? tracks = null;
-        await foreach (CachedClip c in g.Cache.ReadAsync(g.Set, clip.Video.Hash, ct).ConfigureAwait(false))
+        VideoSource source = clip.Video.Source;
+        CachedClip? tracks;
+        try
         {
-            if (c.ClipKey == clip.Key) tracks = c;
+            tracks = await g.Storage.ExecuteAsync(async token =>
+            {
+                await foreach (CachedClip c in g.Cache.ReadAsync(g.Set, clip.Video.Hash, token).ConfigureAwait(false))
+                {
+                    if (c.ClipKey == clip.Key) return c;
+                }
+
+                return null;
+            }, ct).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            g.Failures.Failed(new FailureRecord(source.Path, "train", $"cached clip {clip.Key} could not be read: {e.Message}"));
+            return null;
         }
 
-        VideoSource source = clip.Video.Source;
         if (tracks is null)
         {
             g.Failures.Failed(new FailureRecord(source.Path, "train", $"cached clip {clip.Key} could not be read back; run mosic-stream cache verify"));

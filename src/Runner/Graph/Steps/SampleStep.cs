@@ -61,11 +61,23 @@ internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<Re
             $"  {video.Source.Name}: {video.Frames.Count} frames, {plans.Count} clips ({toTrack} to track, {found} cached)"));
     }
 
+    // A read that still fails after the retries leaves the clips out of the dictionary: they are tracked again.
     private async Task<Dictionary<string, CachedClip>> CachedAsync(string videoHash, CancellationToken ct)
     {
-        var clips = new Dictionary<string, CachedClip>(StringComparer.Ordinal);
-        await foreach (CachedClip clip in g.Cache.ReadAsync(g.Set, videoHash, ct).ConfigureAwait(false)) clips[clip.ClipKey] = clip;
-        return clips;
+        try
+        {
+            return await g.Storage.ExecuteAsync(async token =>
+            {
+                var clips = new Dictionary<string, CachedClip>(StringComparer.Ordinal);
+                await foreach (CachedClip clip in g.Cache.ReadAsync(g.Set, videoHash, token).ConfigureAwait(false)) clips[clip.ClipKey] = clip;
+                return clips;
+            }, ct).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            g.Log($"  cached tracks of {videoHash[..12]} unreadable ({e.Message}): tracking them again");
+            return new Dictionary<string, CachedClip>(StringComparer.Ordinal);
+        }
     }
 
     private static async ValueTask WriteAsync<T>(Pipe<T> pipe, T item, long bytes, StageWorker worker, CancellationToken ct) where T : IDisposable

@@ -1,4 +1,5 @@
 using MoSiC.Stream.Runner.Graph.Messages;
+using MoSiC.Stream.Runner.Graph.Resilience;
 
 namespace MoSiC.Stream.Runner.Graph.Steps;
 
@@ -14,7 +15,26 @@ internal sealed class WriteStep(GraphContext g, Pipe<ReadyClip>? ready)
     {
         try
         {
-            await g.Cache.WriteAsync(g.Set, batch.Rows, ct).ConfigureAwait(false);
+            await g.Storage.ExecuteAsync(async token => await g.Cache.WriteAsync(g.Set, batch.Rows, token).ConfigureAwait(false), ct).ConfigureAwait(false);
+        }
+        catch (IOException e) when (DiskFull.Is(e))
+        {
+            batch.Dispose();
+            // Nothing more can be written: stop, keeping every part already named by the manifest.
+            throw new IOException($"the cache folder {g.Cache.Dir} is full (no space left on device) while writing {batch.Rows.Count} clips; " +
+                "the clips written before are intact and a rerun after freeing space continues from them", e);
+        }
+        catch (IOException e)
+        {
+            // Still failing after the retries: these clips' videos fail, the run goes on (the breaker stops it if every write fails).
+            foreach (var video in batch.Clips.Select(c => c.Video).Distinct())
+            {
+                g.Stats.Run.VideoFailed();
+                g.Failures.Failed(new Core.Media.FailureRecord(video.Source.Path, "write", $"cache write failed after {g.Options.Runtime.StorageRetries} retries: {e.Message}"));
+            }
+
+            batch.Dispose();
+            return;
         }
         catch
         {
