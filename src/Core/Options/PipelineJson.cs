@@ -109,10 +109,24 @@ public static class PipelineJson
         var bad = Lookup(root, path);
         var shown = bad is null ? "null" : bad.ToJsonString();
         var expected = ex.Message.Contains("could not be converted to", StringComparison.Ordinal)
-            ? $"has the wrong type: {FirstSentence(ex.Message[(ex.Message.IndexOf("could not be converted to", StringComparison.Ordinal) + 26)..]).TrimEnd('.')} expected"
+            ? $"has the wrong type: {Friendly(FirstSentence(ex.Message[(ex.Message.IndexOf("could not be converted to", StringComparison.Ordinal) + 26)..]).TrimEnd('.'))} expected"
             : FirstSentence(ex.Message);
         return $"{Display(path)} {expected}, got {shown}";
     }
+
+    // .NET type names as a pipeline author reads them.
+    private static string Friendly(string type) => type.Trim() switch
+    {
+        "System.Int32" or "System.Int64" => "a whole number",
+        "System.Nullable`1[System.Int32]" or "System.Nullable`1[System.Int64]" => "a whole number or null",
+        "System.Double" or "System.Single" => "a number",
+        "System.Nullable`1[System.Double]" or "System.Nullable`1[System.Single]" => "a number or null",
+        "System.Boolean" => "true or false",
+        "System.String" => "a string",
+        "System.String[]" => "a list of strings",
+        var other when other.StartsWith("MoSiC.Stream.Core.Options.", StringComparison.Ordinal) => "an object or a name (see pipelines/pipeline.schema.json)",
+        var other => other,
+    };
 
     private static string Display(string path) => path.Length == 0 ? "(top level)" : path;
 

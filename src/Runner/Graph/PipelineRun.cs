@@ -50,6 +50,7 @@ internal static class PipelineRun
             return Fail(e.Message);
         }
 
+        if (FolderProblems.Find(options, request.Mode) is { } problem) return Fail(problem);
         string source = request.PipelinePath ?? PipelineSource.EmbeddedName;
         Log($"pipeline {options.Name} ({source}): {request.Mode.ToString().ToLowerInvariant()}{(request.Shard.Count > 1 ? $", shard {request.Shard}" : "")}; tracker {identity.Key}");
         var stats = new PipelineStats();
