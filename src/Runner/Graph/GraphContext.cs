@@ -40,6 +40,30 @@ internal sealed class GraphContext(PipelineOptions options, RunMode mode, Trajec
     /// <summary>Clips of the set found missing in the cache in train mode (they need a track run).</summary>
     public int Uncached;
 
+    private readonly List<Storage.Cache.Claims.VideoClaim> _claims = [];
+
+    /// <summary>
+    /// Claims a video for tracking, so a concurrent run on the same cache leaves it alone; false when another run
+    /// holds it. Then reloads the finished clips, in case that run finished some of them since this one started.
+    /// </summary>
+    public bool TryClaim(string videoHash)
+    {
+        if (Cache.TryClaim(Set, videoHash) is not { } claim) return false;
+        lock (_lock) _claims.Add(claim);
+        MarkFinished(Cache.FinishedClips(Set));
+        return true;
+    }
+
+    /// <summary>Gives back every claim (the run is over, its clips written or abandoned).</summary>
+    public void ReleaseClaims()
+    {
+        lock (_lock)
+        {
+            _claims.ForEach(c => c.Dispose());
+            _claims.Clear();
+        }
+    }
+
     public bool IsFinished(string key)
     {
         lock (_lock) return _finished.Contains(key);

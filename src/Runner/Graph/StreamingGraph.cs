@@ -146,6 +146,7 @@ internal sealed class StreamingGraph
         }
         finally
         {
+            _g.ReleaseClaims();
             batch.Release();
             shuffle.Release();
             foreach (IPipe pipe in _pipes) Release(pipe);

@@ -9,6 +9,7 @@ namespace MoSiC.Stream.Storage.Cache;
 /// DIR/.lock                                   maintenance lock
 /// DIR/_manifest/00000042.json                 delta entry: the parts one write added
 /// DIR/_manifest/00000100.snapshot.json        snapshot entry: every live part up to its number
+/// DIR/_claims/&lt;set id&gt;/&lt;video&gt;.claim       a run tracking that video now (VideoClaim)
 /// DIR/tracker=&lt;set id&gt;/_set.json            the track set's fields
 /// DIR/tracker=&lt;set id&gt;/part-&lt;hash&gt;.parquet  one part: the rows (clips) of one write
 /// </code>
@@ -18,6 +19,7 @@ internal static partial class CacheLayout
 {
     public const string PartitionPrefix = "tracker=";
     public const string ManifestFolder = "_manifest";
+    public const string ClaimsFolder = "_claims";
     public const string SetFile = "_set.json";
     public const string LockFile = ".lock";
     public const string PartPrefix = "part-";

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MoSiC.Stream.Storage.Cache.Claims;
 using MoSiC.Stream.Storage.Cache.Export;
 using MoSiC.Stream.Storage.Cache.Files;
 using MoSiC.Stream.Storage.Cache.Maintenance;
@@ -67,6 +68,16 @@ public sealed class TrajectoryCache
         var clips = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (ClipRef clip in State().PartsOf(set.Id).SelectMany(p => p.Clips)) clips.TryAdd(clip.Key, clip.Video);
         return clips;
+    }
+
+    /// <summary>
+    /// Claims <paramref name="videoHash"/> for tracking into <paramref name="set"/> (see <see cref="VideoClaim"/>), or
+    /// returns null when another live run holds it. Dispose the claim once its clips are written (or the run ends).
+    /// </summary>
+    public VideoClaim? TryClaim(TrackSet set, string videoHash)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return VideoClaim.TryTake(Path.Combine(Dir, CacheLayout.ClaimsFolder, set.Id), videoHash, Options.StaleAfter, Options.Clock);
     }
 
     /// <summary>Writes <paramref name="clips"/> as one part of <paramref name="set"/>'s partition, atomically, then records it in the manifest.</summary>

@@ -120,7 +120,7 @@ public sealed class TrackCacheCliTests : IDisposable
     }
 
     [SkippableFact]
-    public void Two_processes_tracking_into_one_cache_leave_every_clip_once()
+    public void Two_processes_tracking_into_one_cache_track_and_leave_every_clip_once()
     {
         Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
         Corpus(4);
@@ -133,6 +133,10 @@ public sealed class TrackCacheCliTests : IDisposable
         Assert.True(verify.Code == 0, verify.Out + verify.Err);
         var list = Cli("cache", "ls", "p.json");
         Assert.Matches(@"\bclips 8\b", list.Out);
+        Assert.Matches(@"\brows 8\b", list.Out);
+        // Claims: no clip was tracked by both (whichever way the two runs happened to overlap).
+        Assert.Equal(8, Counts(runs[0].Result.Out).Tracked + Counts(runs[1].Result.Out).Tracked);
+        Assert.Empty(Directory.GetFiles(_dir.File("cache/_claims"), "*.claim", SearchOption.AllDirectories));
         Assert.Equal((0, 8), Counts(Cli("track", "p.json").Out));
         var export = Cli("cache", "export", "data/v2.mp4", "--dir", "cache");
         Assert.Equal(1 + 2 * 8 * 36, export.Out.TrimEnd().Split('\n').Length);

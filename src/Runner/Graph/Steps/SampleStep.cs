@@ -19,6 +19,9 @@ internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<Re
         IReadOnlyList<ClipPlan> plans = ClipSampler.Plan(video.Frames.Count, g.Options.Clips);
         Dictionary<string, CachedClip>? cached = null;
         int toTrack = 0, found = 0;
+        // Tracking a video takes its claim first: a concurrent run on the same cache never tracks the same clips.
+        bool mayTrack = misses is not null && (plans.Select((p, i) => g.Set.ClipKey(work.Video.Hash, i, p.FrameIndices)).All(g.IsFinished) || g.TryClaim(work.Video.Hash));
+        if (misses is not null && !mayTrack) g.Log($"  {video.Source.Name}: another run on this cache is tracking it; left to that run");
         for (int i = 0; i < plans.Count; i++)
         {
             ClipPlan plan = plans[i];
@@ -47,6 +50,8 @@ internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<Re
                 Interlocked.Increment(ref g.Uncached);
                 continue;
             }
+
+            if (!mayTrack) continue;
 
             toTrack++;
             double[] times = plan.FrameIndices.Select(f => video.Frames[f].Timestamp.TotalSeconds).ToArray();
