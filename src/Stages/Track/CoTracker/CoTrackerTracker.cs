@@ -35,16 +35,25 @@ public sealed class CoTrackerTracker : IPointTracker
     private readonly CoTrackerPredictor _predictor;
     private readonly Device _device;
     private readonly int _threads;
+    private readonly int _window;
+    private readonly int _overlap;
     private bool _disposed;
 
     /// <summary>Loads the weights (strictly) onto the device; a bad file fails here, before any tracking.</summary>
     /// <param name="weights">Path of <c>scaled_offline.pth</c> (bare state dict or under <c>"model"</c>).</param>
     /// <param name="device"><c>runtime.device</c>: auto, cpu or cuda.</param>
     /// <param name="threads">LibTorch intra-op threads for the CPU path (<c>runtime.threads.tracker</c>).</param>
+    /// <param name="window">Frames per model call; clips longer than this are tracked in windows (tests use short ones).</param>
+    /// <param name="overlap">Frames shared by consecutive windows.</param>
     /// <exception cref="InvalidOperationException">Missing or unfit weights, or CUDA asked for and absent.</exception>
-    public CoTrackerTracker(string? weights, string device, int threads)
+    public CoTrackerTracker(string? weights, string device, int threads, int window = Window, int overlap = Overlap)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, 2);
+        ArgumentOutOfRangeException.ThrowIfNegative(overlap);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(overlap, window);
+        (_window, _overlap) = (window, overlap);
+        Identity = IdentityFor(window, overlap);
         CoTrackerWeights.RequireFile(weights, OfflineName);
         _threads = threads;
         TorchRuntime.SetThreads(threads);
@@ -66,16 +75,18 @@ public sealed class CoTrackerTracker : IPointTracker
     }
 
     /// <summary>The identity of <c>cotracker3-offline</c>; the weights' hash is added by the cache key itself.</summary>
-    public static TrackerIdentity TrackerId { get; } = new(OfflineName, Version,
-    [
-        new("iterations", Iterations.ToString(CultureInfo.InvariantCulture)),
-        new("window", Window.ToString(CultureInfo.InvariantCulture)),
-        new("overlap", Overlap.ToString(CultureInfo.InvariantCulture)),
-        new("visibility", CoTrackerPredictor.VisibilityThreshold.ToString("R", CultureInfo.InvariantCulture)),
-    ]);
+    public static TrackerIdentity TrackerId { get; } = IdentityFor(Window, Overlap);
 
     /// <inheritdoc/>
-    public TrackerIdentity Identity => TrackerId;
+    public TrackerIdentity Identity { get; private init; } = TrackerId;
+
+    private static TrackerIdentity IdentityFor(int window, int overlap) => new(OfflineName, Version,
+    [
+        new("iterations", Iterations.ToString(CultureInfo.InvariantCulture)),
+        new("window", window.ToString(CultureInfo.InvariantCulture)),
+        new("overlap", overlap.ToString(CultureInfo.InvariantCulture)),
+        new("visibility", CoTrackerPredictor.VisibilityThreshold.ToString("R", CultureInfo.InvariantCulture)),
+    ]);
 
     /// <summary>The device the model runs on.</summary>
     public Device Device => _device;
@@ -93,12 +104,12 @@ public sealed class CoTrackerTracker : IPointTracker
             gridSize = grid.Size;
         }
 
-        var windows = TrackWindows.Plan(batch.Frames, Window, Overlap);
+        var windows = TrackWindows.Plan(batch.Frames, _window, _overlap);
         foreach (TrackQuery q in resolved)
         {
             if (q.Frame >= windows[0].End)
                 throw new ArgumentOutOfRangeException(nameof(queries),
-                    $"query frame {q.Frame} lies beyond the first {Window}-frame window of this {batch.Frames}-frame clip: long clips are tracked forward from queries in their first {Window} frames");
+                    $"query frame {q.Frame} lies beyond the first {_window}-frame window of this {batch.Frames}-frame clip: long clips are tracked forward from queries in their first {_window} frames");
         }
 
         return await Task.Run(() => Track(batch, resolved, gridSize, windows, ct), ct).ConfigureAwait(false);
