@@ -1,10 +1,11 @@
 using MoSiC.Stream.Bench;
 
-// mosic-bench decode [...] | mosic-bench track [...] | mosic-bench cache [...] | mosic-bench train [...]
-if (args.Length == 0 || args[0] is not ("decode" or "track" or "cache" or "train"))
+// mosic-bench decode [...] | mosic-bench track [...] | mosic-bench cotracker [...] | mosic-bench cache [...] | mosic-bench train [...]
+if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "cache" or "train"))
 {
     Console.Error.WriteLine(DecodeBenchOptions.Usage);
     Console.Error.WriteLine(TrackBench.Usage);
+    Console.Error.WriteLine(CoTrackerBench.Usage);
     Console.Error.WriteLine(CacheBench.Usage);
     Console.Error.WriteLine(TrainBench.Usage);
     return args.Length > 0 && args[0] is "-h" or "--help" ? 0 : 2;
@@ -20,6 +21,11 @@ Console.CancelKeyPress += (_, e) =>
 if (args[0] == "track")
 {
     return await TrackBench.RunAsync(args[1..], cts.Token);
+}
+
+if (args[0] == "cotracker")
+{
+    return await CoTrackerBench.RunAsync(args[1..], cts.Token);
 }
 
 if (args[0] == "train")
