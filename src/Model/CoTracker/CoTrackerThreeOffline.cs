@@ -8,7 +8,7 @@ namespace MoSiC.Stream.Model.CoTracker;
 /// 4-level correlation pyramid of radius 3 fed through <c>corr_mlp</c> (49·49 → 384 → 256, exact GELU), and the
 /// <see cref="EfficientUpdateFormer"/>; window 60, model resolution 384×512. The module tree's state-dict names and
 /// shapes equal the official checkpoint's (golden <c>cotracker3/keys.json</c>).
-/// WIP: the forward pass is not ported yet; see docs/cotracker3-wip.md.
+/// <see cref="Track"/> is the full forward (parity: docs/cotracker3.md); the tracker stage wraps it through <see cref="CoTrackerPredictor"/>.
 /// </summary>
 public sealed class CoTrackerThreeOffline : nn.Module
 {
