@@ -80,8 +80,8 @@ public sealed class CoTrackerThreeOffline : nn.Module
     /// <param name="queries">[B, N, 3] (t, x, y): query frame and position in pixels of <paramref name="video"/>.</param>
     /// <param name="iters">Refinement iterations (6 in the predictor).</param>
     /// <param name="recordIterations">Also return every iteration's tracks and logits.</param>
-    /// <param name="fmapsChunkSize">Frames per encoder call.</param>
-    public CoTrackerOutput Track(Tensor video, Tensor queries, int iters = 6, bool recordIterations = false, int fmapsChunkSize = 200)
+    /// <param name="fmapsChunkSize">Frames per encoder call (see <see cref="EncodeFrames"/>).</param>
+    public CoTrackerOutput Track(Tensor video, Tensor queries, int iters = 6, bool recordIterations = false, int fmapsChunkSize = EncoderFramesPerCall)
     {
         long b = video.shape[0], t = video.shape[1];
         long n = queries.shape[1];
@@ -182,35 +182,39 @@ public sealed class CoTrackerThreeOffline : nn.Module
         return torch.cat(new[] { x, four }, dim: -1).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Frames per encoder call by default: the encoder's activations are freed after each call, so this bounds them.</summary>
+    public const int EncoderFramesPerCall = 4;
+
     /// <summary>
     /// Encoder features of a video already in [−1, 1]: <c>fnet</c> on every frame, then L2-normalised over the
     /// channel axis (norm clamped at 1e-12 before the square root, as the reference): [B, T, 128, H/4, W/4].
     /// </summary>
+    /// <remarks>
+    /// The B·T frames go through the encoder <paramref name="chunkSize"/> at a time, each call in its own dispose scope:
+    /// the encoder's full-resolution activations (about 0.3 GB per 384×512 frame) are freed before the next call instead
+    /// of living until the whole clip is encoded. The encoder is per frame (instance norm), so chunking does not change
+    /// what it computes.
+    /// </remarks>
     /// <param name="video">[B, T, 3, H, W], H and W multiples of 4.</param>
-    /// <param name="chunkSize">Frames per encoder call (per batch element group), as <c>fmaps_chunk_size</c>.</param>
-    public Tensor EncodeFrames(Tensor video, int chunkSize = 200)
+    /// <param name="chunkSize">Frames per encoder call (the reference's <c>fmaps_chunk_size</c> plays this role).</param>
+    public Tensor EncodeFrames(Tensor video, int chunkSize = EncoderFramesPerCall)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         long b = video.shape[0], t = video.shape[1], c = video.shape[2], h = video.shape[3], w = video.shape[4];
         if (h % Stride != 0 || w % Stride != 0)
             throw new ArgumentException($"frame size {w}×{h} is not a multiple of {Stride}", nameof(video));
         using var scope = NewDisposeScope();
-        Tensor f;
-        if (t <= chunkSize)
-            f = fnet.forward(video.reshape(b * t, c, h, w));
-        else
+        var frames = video.reshape(b * t, c, h, w);
+        var chunks = new List<Tensor>();
+        for (long s = 0; s < b * t; s += chunkSize)
         {
-            var chunks = new List<Tensor>();
-            for (long s = 0; s < t; s += chunkSize)
-            {
-                long len = Math.Min(chunkSize, t - s);
-                var part = fnet.forward(video.narrow(1, s, len).reshape(b * len, c, h, w));
-                chunks.Add(part.reshape(b, len, part.shape[1], part.shape[2], part.shape[3]));
-            }
-            f = torch.cat(chunks.ToArray(), dim: 1).reshape(b * t, -1, h / Stride, w / Stride);
+            using var call = NewDisposeScope();
+            var f = fnet.forward(frames.narrow(0, s, Math.Min(chunkSize, b * t - s)));
+            var sq = f.square().sum(dim: 1, keepdim: true);
+            var norm = torch.maximum(sq, torch.tensor(1e-12f, device: sq.device)).sqrt();
+            chunks.Add((f / norm).MoveToOuterDisposeScope());
         }
-        var sq = f.square().sum(dim: 1, keepdim: true);
-        var norm = torch.maximum(sq, torch.tensor(1e-12f, device: sq.device)).sqrt();
-        var fmaps = (f / norm).reshape(b, t, LatentDim, h / Stride, w / Stride);
+        var fmaps = (chunks.Count == 1 ? chunks[0] : torch.cat(chunks.ToArray(), dim: 0)).reshape(b, t, LatentDim, h / Stride, w / Stride);
         return fmaps.MoveToOuterDisposeScope();
     }
 
