@@ -102,9 +102,32 @@ public sealed class CoTrackerThreeOffline : nn.Module
         var vis = torch.zeros(new[] { b, t, n }, device: video.device);
         var conf = torch.zeros(new[] { b, t, n }, device: video.device);
         var coords = queriedCoords.reshape(b, 1, n, 2).expand(b, t, n, 2).to(ScalarType.Float32);
-        var scale = torch.tensor(new[] { ModelWidth / (float)Stride, ModelHeight / (float)Stride }, device: video.device);
-        var timeEmb = InterpolateTimeEmbed(t).to(video.device);
+        (coords, vis, conf) = Refine(pyramid, supports, coords, vis, conf, iters,
+            recordIterations ? (coordsIters, visIters, confIters) : null);
+        var outCoords = (coords * (double)Stride).DetachFromDisposeScope();
+        var outVis = vis.sigmoid().DetachFromDisposeScope();
+        var outConf = conf.sigmoid().DetachFromDisposeScope();
+        return new CoTrackerOutput(outCoords, outVis, outConf, coordsIters, visIters, confIters);
+    }
 
+    /// <summary>
+    /// The refinement loop of one window (<c>forward_window</c>): <paramref name="iters"/> updates of tracks, visibility
+    /// and confidence logits from the correlation of each level with the queries' support features.
+    /// </summary>
+    /// <param name="pyramid">Feature pyramid of the window's frames, [B, S, C, H/2^i, W/2^i] per level.</param>
+    /// <param name="supports">Query support features per level, [B, 49, N, C].</param>
+    /// <param name="coords">Initial tracks [B, S, N, 2] in stride-4 units.</param>
+    /// <param name="vis">Initial visibility logits [B, S, N].</param>
+    /// <param name="conf">Initial confidence logits [B, S, N].</param>
+    /// <param name="iters">Updates.</param>
+    /// <param name="record">Lists that receive every iteration's tracks (pixels) and logits, or null.</param>
+    /// <returns>Tracks (stride-4 units) and logits after the last update, in the caller's dispose scope.</returns>
+    internal (Tensor Coords, Tensor Vis, Tensor Conf) Refine(Tensor[] pyramid, Tensor[] supports, Tensor coords, Tensor vis, Tensor conf,
+        int iters, (List<Tensor> Coords, List<Tensor> Vis, List<Tensor> Conf)? record = null)
+    {
+        long b = coords.shape[0], t = coords.shape[1], n = coords.shape[2];
+        var scale = torch.tensor(new[] { ModelWidth / (float)Stride, ModelHeight / (float)Stride }, device: coords.device);
+        var timeEmb = InterpolateTimeEmbed(t).to(coords.device);
         for (int it = 0; it < iters; it++)
         {
             using var step = NewDisposeScope();
@@ -135,17 +158,14 @@ public sealed class CoTrackerThreeOffline : nn.Module
             vis = newVis.MoveToOuterDisposeScope();
             conf = newConf.MoveToOuterDisposeScope();
             coords = newCoords.MoveToOuterDisposeScope();
-            if (recordIterations)
+            if (record is { } r)
             {
-                coordsIters.Add((coords * (double)Stride).DetachFromDisposeScope());
-                visIters.Add(vis.clone().DetachFromDisposeScope());
-                confIters.Add(conf.clone().DetachFromDisposeScope());
+                r.Coords.Add((coords * (double)Stride).DetachFromDisposeScope());
+                r.Vis.Add(vis.clone().DetachFromDisposeScope());
+                r.Conf.Add(conf.clone().DetachFromDisposeScope());
             }
         }
-        var outCoords = (coords * (double)Stride).DetachFromDisposeScope();
-        var outVis = vis.sigmoid().DetachFromDisposeScope();
-        var outConf = conf.sigmoid().DetachFromDisposeScope();
-        return new CoTrackerOutput(outCoords, outVis, outConf, coordsIters, visIters, confIters);
+        return (coords, vis, conf);
     }
 
     /// <summary>

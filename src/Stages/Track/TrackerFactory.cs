@@ -8,9 +8,7 @@ namespace MoSiC.Stream.Stages.Track;
 public static class TrackerFactory
 {
     /// <summary>Tracker names this build can run (<c>static</c> is the "points do not move" baseline).</summary>
-    public static readonly string[] Available = [LucasKanadeTracker.Name, StaticTracker.Name, CoTrackerTracker.OfflineName];
-
-    private const string Online = "cotracker3-online";
+    public static readonly string[] Available = [LucasKanadeTracker.Name, StaticTracker.Name, CoTrackerTracker.OfflineName, CoTrackerTracker.OnlineName];
 
     /// <summary>
     /// The identity tracker <paramref name="name"/> (default: <see cref="TrackerOptions.Name"/>) would have, without
@@ -30,6 +28,9 @@ public static class TrackerFactory
             case CoTrackerTracker.OfflineName:
                 CoTrackerWeights.RequireFile(options.Weights, name);
                 return CoTrackerTracker.TrackerId;
+            case CoTrackerTracker.OnlineName:
+                CoTrackerWeights.RequireFile(options.Weights, name);
+                return CoTrackerTracker.OnlineTrackerId;
             default:
                 return Unknown<TrackerIdentity>(name);
         }
@@ -43,7 +44,7 @@ public static class TrackerFactory
     public static void Check(TrackerOptions options, string? name = null)
     {
         name ??= options.Name;
-        if (name == CoTrackerTracker.OfflineName)
+        if (name is CoTrackerTracker.OfflineName or CoTrackerTracker.OnlineName)
             CoTrackerWeights.Check(options.Weights, name);
         else
             _ = Identity(options, name);
@@ -61,11 +62,11 @@ public static class TrackerFactory
             LucasKanadeTracker.Name => new LucasKanadeTracker(options.Lk, threads),
             StaticTracker.Name => new StaticTracker(),
             CoTrackerTracker.OfflineName => new CoTrackerTracker(options.Weights, device, threads),
+            CoTrackerTracker.OnlineName => CoTrackerTracker.Online(options.Weights, device, threads),
             _ => Unknown<IPointTracker>(name),
         };
     }
 
-    private static T Unknown<T>(string name) => name == Online
-        ? throw new NotSupportedException($"tracker \"{name}\" is not available yet (the online CoTracker3 model is not ported); use \"{CoTrackerTracker.OfflineName}\", which tracks long clips in overlapping windows")
-        : throw new ArgumentException($"unknown tracker \"{name}\": expected one of {string.Join(", ", Available)}", nameof(name));
+    private static T Unknown<T>(string name) =>
+        throw new ArgumentException($"unknown tracker \"{name}\": expected one of {string.Join(", ", Available)}", nameof(name));
 }

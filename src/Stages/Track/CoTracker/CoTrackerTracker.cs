@@ -19,6 +19,12 @@ public sealed class CoTrackerTracker : IPointTracker
     /// <summary>Pipeline name of the offline tracker.</summary>
     public const string OfflineName = "cotracker3-offline";
 
+    /// <summary>Pipeline name of the online tracker (sliding 16-frame windows, step 8, <c>scaled_online.pth</c>).</summary>
+    public const string OnlineName = "cotracker3-online";
+
+    /// <summary>The online model's window.</summary>
+    public const int OnlineWindow = 16;
+
     /// <summary>Bumped whenever the tracks of the same input and weights change.</summary>
     public const int Version = 1;
 
@@ -32,7 +38,8 @@ public sealed class CoTrackerTracker : IPointTracker
     public const int Overlap = 12;
 
     private readonly CoTrackerThreeOffline _model;
-    private readonly CoTrackerPredictor _predictor;
+    private readonly Func<Tensor, Tensor?, int, int, CoTrackerPrediction> _predict;
+    private readonly bool _online;
     private readonly Device _device;
     private readonly int _threads;
     private readonly int _window;
@@ -47,21 +54,28 @@ public sealed class CoTrackerTracker : IPointTracker
     /// <param name="overlap">Frames shared by consecutive windows.</param>
     /// <exception cref="InvalidOperationException">Missing or unfit weights, or CUDA asked for and absent.</exception>
     public CoTrackerTracker(string? weights, string device, int threads, int window = Window, int overlap = Overlap)
+        : this(weights, device, threads, window, overlap, online: false)
+    {
+    }
+
+    private CoTrackerTracker(string? weights, string device, int threads, int window, int overlap, bool online)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 2);
         ArgumentOutOfRangeException.ThrowIfNegative(overlap);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(overlap, window);
         (_window, _overlap) = (window, overlap);
-        Identity = IdentityFor(window, overlap);
-        CoTrackerWeights.RequireFile(weights, OfflineName);
+        _online = online;
+        string name = online ? OnlineName : OfflineName;
+        Identity = online ? OnlineTrackerId : IdentityFor(window, overlap);
+        CoTrackerWeights.RequireFile(weights, name);
         _threads = threads;
         TorchRuntime.SetThreads(threads);
         _device = CoTrackerDevice.Resolve(device);
-        _model = new CoTrackerThreeOffline(Window);
+        _model = new CoTrackerThreeOffline(online ? OnlineWindow : Window);
         try
         {
-            CoTrackerWeights.Load(_model, weights, OfflineName);
+            CoTrackerWeights.Load(_model, weights, name);
             _model.to(_device);
             _model.eval();
         }
@@ -71,8 +85,34 @@ public sealed class CoTrackerTracker : IPointTracker
             throw;
         }
 
-        _predictor = new CoTrackerPredictor(_model) { Iterations = Iterations };
+        if (online)
+        {
+            var predictor = new CoTrackerOnlinePredictor(_model) { Iterations = Iterations };
+            _predict = predictor.Predict;
+        }
+        else
+        {
+            var predictor = new CoTrackerPredictor(_model) { Iterations = Iterations };
+            _predict = predictor.Predict;
+        }
     }
+
+    /// <summary>
+    /// <c>cotracker3-online</c>: the online model (<c>scaled_online.pth</c>) over the whole clip in 16-frame windows
+    /// moving by 8, as the official online predictor (no support grid, visible where visibility × confidence &gt; 0.6,
+    /// tracks not pinned to their queries). Queries may lie on any frame.
+    /// </summary>
+    public static CoTrackerTracker Online(string? weights, string device, int threads) =>
+        new(weights, device, threads, int.MaxValue, 0, online: true);
+
+    /// <summary>The identity of <c>cotracker3-online</c>; the weights' hash is added by the cache key itself.</summary>
+    public static TrackerIdentity OnlineTrackerId { get; } = new(OnlineName, Version,
+    [
+        new("iterations", Iterations.ToString(CultureInfo.InvariantCulture)),
+        new("window", OnlineWindow.ToString(CultureInfo.InvariantCulture)),
+        new("step", (OnlineWindow / 2).ToString(CultureInfo.InvariantCulture)),
+        new("visibility", "conf*vis>" + CoTrackerOnlinePredictor.VisibilityThreshold.ToString("R", CultureInfo.InvariantCulture)),
+    ]);
 
     /// <summary>The identity of <c>cotracker3-offline</c>; the weights' hash is added by the cache key itself.</summary>
     public static TrackerIdentity TrackerId { get; } = IdentityFor(Window, Overlap);
@@ -104,7 +144,8 @@ public sealed class CoTrackerTracker : IPointTracker
             gridSize = grid.Size;
         }
 
-        var windows = TrackWindows.Plan(batch.Frames, _window, _overlap);
+        // The online model windows the clip itself; the offline one is run window by window here.
+        var windows = _online ? [new TrackWindow(0, batch.Frames, 0)] : TrackWindows.Plan(batch.Frames, _window, _overlap);
         foreach (TrackQuery q in resolved)
         {
             if (q.Frame >= windows[0].End)
@@ -134,7 +175,7 @@ public sealed class CoTrackerTracker : IPointTracker
                 : Anchors(b, t, queries, w, windows[k - 1], positions, visible);
             Tensor? q = windowQueries is null ? null : torch.tensor(windowQueries, [b, n, 3]).to(_device);
             int gridFrame = gridSize is null ? 0 : queries[0].Frame;
-            using var prediction = _predictor.Predict(video, q, gridSize ?? 0, gridFrame);
+            using var prediction = _predict(video, q, gridSize ?? 0, gridFrame);
             float[] tracks = prediction.Tracks.contiguous().cpu().data<float>().ToArray();
             bool[] vis = prediction.Visibility.contiguous().cpu().data<bool>().ToArray();
             float[] conf = prediction.ModelConf.narrow(2, 0, n).contiguous().cpu().data<float>().ToArray();

@@ -51,7 +51,8 @@ public static class CoTrackerWeights
     /// <summary>Reads and checks <paramref name="path"/> without keeping the model (the pre-flight check of a run).</summary>
     public static void Check(string? path, string trackerName)
     {
-        using var model = new CoTrackerThreeOffline();
+        // The online checkpoint has the same modules with a 16-frame time embedding.
+        using var model = new CoTrackerThreeOffline(trackerName == CoTrackerTracker.OnlineName ? CoTrackerTracker.OnlineWindow : CoTrackerTracker.Window);
         Load(model, path, trackerName);
     }
 

@@ -111,6 +111,34 @@ public sealed class CoTrackerTrackerTests : IDisposable
         Assert.Contains("query frame 7", error.Message);
     }
 
+    [SkippableFact]
+    public async Task Online_tracks_a_clip_longer_than_its_window_with_queries_on_any_frame_and_a_batch_equals_its_clips()
+    {
+        Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
+        using DecodedVideo a = await VideoAsync(20), b = await VideoAsync(20, "90");
+        // 18 frames: two 16-frame windows (0–15, 8–23 padded); the query on frame 12 first appears in the second.
+        var clips = new[] { new TrackClip("a", a.Pixels.Take(18).ToArray()), new TrackClip("b", b.Pixels.Skip(2).Take(18).ToArray()) };
+        string weights = RandomCoTrackerWeights.Write(_dir.File("online.pth"), 5, window: CoTrackerTracker.OnlineWindow);
+        await using var tracker = CoTrackerTracker.Online(weights, "cpu", threads: 2);
+        TrackQuery[] queries = [new(0, 30f, 40f), new(12, 90f, 50f), new(5, 64f, 20f)];
+        var spec = QuerySpec.Explicit(queries);
+
+        TrackResult together = await tracker.TrackAsync(new ClipBatch(a.Width, a.Height, clips), spec, CancellationToken.None);
+
+        Assert.Equal("cotracker3-online", tracker.Identity.Name);
+        Assert.Equal((2, 18, 3), (together.Clips, together.Frames, together.Points));
+        Assert.All(together.Positions, p => Assert.True(float.IsFinite(p)));
+        Assert.All(together.Confidence!, c => Assert.InRange(c, 0f, 1f));
+        for (int c = 0; c < 2; c++)
+        {
+            TrackResult alone = await tracker.TrackAsync(new ClipBatch(a.Width, a.Height, [clips[c]]), spec, CancellationToken.None);
+            AssertClose(alone.Positions, together.Slice(c).Positions, PixelTolerance, $"clip {c} positions");
+            AssertClose(alone.Confidence!, together.Slice(c).Confidence!, 1e-4f, $"clip {c} confidence");
+        }
+
+        Assert.NotEqual(together.Slice(0).Positions, together.Slice(1).Positions);
+    }
+
     [Fact]
     public void Missing_unreadable_or_mismatched_weights_are_refused_naming_the_file_and_where_the_weights_are()
     {
@@ -155,6 +183,11 @@ public sealed class CoTrackerTrackerTests : IDisposable
         Assert.Equal("cotracker3-offline/v1?iterations=6&window=60&overlap=12&visibility=0.9", TrackerFactory.Identity(options).Key);
         Assert.Throws<InvalidOperationException>(() => TrackerFactory.Check(options));
         Assert.Throws<InvalidOperationException>(() => TrackerFactory.Identity(options with { Weights = _dir.File("absent.pth") }));
-        Assert.Throws<NotSupportedException>(() => TrackerFactory.Identity(options with { Name = "cotracker3-online" }));
+        Assert.Equal("cotracker3-online/v1?iterations=6&window=16&step=8&visibility=conf*vis>0.6", TrackerFactory.Identity(options with { Name = "cotracker3-online" }).Key);
+
+        // Offline weights are not online weights: the 60-frame time embedding does not fit the 16-frame model.
+        var e = Assert.Throws<InvalidOperationException>(() => TrackerFactory.Check(options with { Name = "cotracker3-online", Weights = wrapped }));
+        Assert.Contains("time_emb: file [1, 60, 1110], model [1, 16, 1110]", e.Message);
+        Assert.Contains("scaled_online.pth", e.Message);
     }
 }

@@ -14,10 +14,11 @@ internal static class RandomCoTrackerWeights
     /// <param name="path">Target file.</param>
     /// <param name="seed">LibTorch seed; different seeds give different files.</param>
     /// <param name="underModel">Wrap the tensors as <c>{"model": …}</c> (names prefixed <c>model.</c>), as some releases do.</param>
-    public static string Write(string path, int seed, bool underModel = false)
+    /// <param name="window">Time-embedding length: 60 for the offline model, 16 for the online one.</param>
+    public static string Write(string path, int seed, bool underModel = false, int window = 60)
     {
         manual_seed(seed);
-        using var model = new CoTrackerThreeOffline();
+        using var model = new CoTrackerThreeOffline(window);
         var dict = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, tensor) in model.state_dict())
             dict[(underModel ? "model." : "") + name] = tensor;
