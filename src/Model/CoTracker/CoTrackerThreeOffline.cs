@@ -135,9 +135,11 @@ public sealed class CoTrackerThreeOffline : nn.Module
             var corrEmbs = new Tensor[CorrLevels];
             for (int i = 0; i < CorrLevels; i++)
             {
+                // Each level's window samples and volume (hundreds of MB for a 16×16 grid) are freed before the next.
+                using var level = NewDisposeScope();
                 var corrFeat = CoTrackerCorrelation.CorrelationFeat(pyramid[i], coordsInit / Math.Pow(2, i), CorrRadius);
                 var volume = CoTrackerCorrelation.CorrelationVolume(corrFeat, supports[i]);
-                corrEmbs[i] = corr_mlp.forward(volume);
+                corrEmbs[i] = corr_mlp.forward(volume).MoveToOuterDisposeScope();
             }
             var corr = torch.cat(corrEmbs, dim: -1).view(b, t, n, -1);
 
