@@ -12,7 +12,8 @@ namespace MoSiC.Stream.Stages.Track.CoTracker;
 /// grid (laid out on 384×512, mapped back to input pixels), explicit queries get its 6×6 support grid. Clips longer
 /// than the 60-frame window are tracked in overlapping windows (see <see cref="TrackWindows"/>): every window after
 /// the first is queried with the previous window's tracks, at the overlap frame nearest the hand-over where the point
-/// is visible, so memory is bounded by the window whatever the clip length.
+/// is visible, so memory is bounded by the window whatever the clip length. <see cref="Online"/> builds
+/// <c>cotracker3-online</c> instead: the online model, which windows the clip itself (<see cref="CoTrackerOnline"/>).
 /// </summary>
 public sealed class CoTrackerTracker : IPointTracker
 {
