@@ -21,7 +21,7 @@ public sealed partial class CoTrackerCliTests : IDisposable
 
     private (int Code, string Out, string Err) Cli(params string[] args) => CliProcess.Run(_dir.Path, args);
 
-    private string Pipeline(string weights)
+    private string Pipeline(string weights, string tracker = CoTrackerTracker.OfflineName)
     {
         Directory.CreateDirectory(_dir.File("data"));
         string video = _dir.File("data/v00.mp4");
@@ -31,7 +31,7 @@ public sealed partial class CoTrackerCliTests : IDisposable
               "corpus": { "root": "data", "include": ["*.mp4"] },
               "decode": { "fps": 24, "resize": "stretch", "width": 96, "height": 96 },
               "clips": { "framesPerClip": 4, "stride": 2, "clipsPerVideo": 2 },
-              "tracker": { "name": "cotracker3-offline", "grid": 4, "batchSize": 2, "weights": "{{weights}}" },
+              "tracker": { "name": "{{tracker}}", "grid": 4, "batchSize": 2, "weights": "{{weights}}" },
               "cache": { "dir": "cache" },
               "runtime": { "device": "cpu", "threads": { "tracker": 2 } }
             }
@@ -70,6 +70,25 @@ public sealed partial class CoTrackerCliTests : IDisposable
         var changed = Cli("track", p);
         Assert.True(changed.Code == 0, changed.Out + changed.Err);
         Assert.Equal((2, 0), Counts(changed.Out));
+    }
+
+    [SkippableFact]
+    public void The_online_tracker_runs_through_the_pipeline_and_refuses_offline_weights()
+    {
+        Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
+        RandomCoTrackerWeights.Write(_dir.File("offline.pth"), 1);
+        var wrong = Cli("track", Pipeline("offline.pth", CoTrackerTracker.OnlineName));
+        Assert.Equal(1, wrong.Code);
+        Assert.Contains("time_emb: file [1, 60, 1110], model [1, 16, 1110]", wrong.Err);
+        Assert.False(Directory.Exists(_dir.File("cache")), "the cache folder was made before the weights were checked");
+
+        RandomCoTrackerWeights.Write(_dir.File("online.pth"), 1, window: CoTrackerTracker.OnlineWindow);
+        string p = Pipeline("online.pth", CoTrackerTracker.OnlineName);
+        var run = Cli("track", p);
+        Assert.True(run.Code == 0, run.Out + run.Err);
+        Assert.Contains("tracker cotracker3-online/v1?iterations=6&window=16&step=8", run.Out);
+        Assert.Equal((2, 0), Counts(run.Out));
+        Assert.Matches(@"\brows 2\b", Cli("cache", "ls", p).Out);
     }
 
     [SkippableFact]
