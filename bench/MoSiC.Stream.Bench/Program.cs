@@ -1,10 +1,11 @@
 using MoSiC.Stream.Bench;
 
-// mosic-bench decode [...] | track [...] | cache [...] | train [...] | pipeline [...]
-if (args.Length == 0 || args[0] is not ("decode" or "track" or "cache" or "train" or "pipeline"))
+// mosic-bench decode [...] | track [...] | cotracker [...] | cache [...] | train [...] | pipeline [...]
+if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "cache" or "train" or "pipeline"))
 {
     Console.Error.WriteLine(DecodeBenchOptions.Usage);
     Console.Error.WriteLine(TrackBench.Usage);
+    Console.Error.WriteLine(CoTrackerBench.Usage);
     Console.Error.WriteLine(CacheBench.Usage);
     Console.Error.WriteLine(TrainBench.Usage);
     Console.Error.WriteLine(PipelineBench.Usage);
@@ -21,6 +22,11 @@ Console.CancelKeyPress += (_, e) =>
 if (args[0] == "track")
 {
     return await TrackBench.RunAsync(args[1..], cts.Token);
+}
+
+if (args[0] == "cotracker")
+{
+    return await CoTrackerBench.RunAsync(args[1..], cts.Token);
 }
 
 if (args[0] == "train")

@@ -8,7 +8,7 @@ namespace MoSiC.Stream.Model.CoTracker;
 /// 4-level correlation pyramid of radius 3 fed through <c>corr_mlp</c> (49·49 → 384 → 256, exact GELU), and the
 /// <see cref="EfficientUpdateFormer"/>; window 60, model resolution 384×512. The module tree's state-dict names and
 /// shapes equal the official checkpoint's (golden <c>cotracker3/keys.json</c>).
-/// WIP: the forward pass is not ported yet; see docs/cotracker3-wip.md.
+/// <see cref="Track"/> is the full forward (parity: docs/cotracker3.md); the tracker stage wraps it through <see cref="CoTrackerPredictor"/>.
 /// </summary>
 public sealed class CoTrackerThreeOffline : nn.Module
 {
@@ -80,8 +80,8 @@ public sealed class CoTrackerThreeOffline : nn.Module
     /// <param name="queries">[B, N, 3] (t, x, y): query frame and position in pixels of <paramref name="video"/>.</param>
     /// <param name="iters">Refinement iterations (6 in the predictor).</param>
     /// <param name="recordIterations">Also return every iteration's tracks and logits.</param>
-    /// <param name="fmapsChunkSize">Frames per encoder call.</param>
-    public CoTrackerOutput Track(Tensor video, Tensor queries, int iters = 6, bool recordIterations = false, int fmapsChunkSize = 200)
+    /// <param name="fmapsChunkSize">Frames per encoder call (see <see cref="EncodeFrames"/>).</param>
+    public CoTrackerOutput Track(Tensor video, Tensor queries, int iters = 6, bool recordIterations = false, int fmapsChunkSize = EncoderFramesPerCall)
     {
         long b = video.shape[0], t = video.shape[1];
         long n = queries.shape[1];
@@ -102,9 +102,32 @@ public sealed class CoTrackerThreeOffline : nn.Module
         var vis = torch.zeros(new[] { b, t, n }, device: video.device);
         var conf = torch.zeros(new[] { b, t, n }, device: video.device);
         var coords = queriedCoords.reshape(b, 1, n, 2).expand(b, t, n, 2).to(ScalarType.Float32);
-        var scale = torch.tensor(new[] { ModelWidth / (float)Stride, ModelHeight / (float)Stride }, device: video.device);
-        var timeEmb = InterpolateTimeEmbed(t).to(video.device);
+        (coords, vis, conf) = Refine(pyramid, supports, coords, vis, conf, iters,
+            recordIterations ? (coordsIters, visIters, confIters) : null);
+        var outCoords = (coords * (double)Stride).DetachFromDisposeScope();
+        var outVis = vis.sigmoid().DetachFromDisposeScope();
+        var outConf = conf.sigmoid().DetachFromDisposeScope();
+        return new CoTrackerOutput(outCoords, outVis, outConf, coordsIters, visIters, confIters);
+    }
 
+    /// <summary>
+    /// The refinement loop of one window (<c>forward_window</c>): <paramref name="iters"/> updates of tracks, visibility
+    /// and confidence logits from the correlation of each level with the queries' support features.
+    /// </summary>
+    /// <param name="pyramid">Feature pyramid of the window's frames, [B, S, C, H/2^i, W/2^i] per level.</param>
+    /// <param name="supports">Query support features per level, [B, 49, N, C].</param>
+    /// <param name="coords">Initial tracks [B, S, N, 2] in stride-4 units.</param>
+    /// <param name="vis">Initial visibility logits [B, S, N].</param>
+    /// <param name="conf">Initial confidence logits [B, S, N].</param>
+    /// <param name="iters">Updates.</param>
+    /// <param name="record">Lists that receive every iteration's tracks (pixels) and logits, or null.</param>
+    /// <returns>Tracks (stride-4 units) and logits after the last update, in the caller's dispose scope.</returns>
+    internal (Tensor Coords, Tensor Vis, Tensor Conf) Refine(Tensor[] pyramid, Tensor[] supports, Tensor coords, Tensor vis, Tensor conf,
+        int iters, (List<Tensor> Coords, List<Tensor> Vis, List<Tensor> Conf)? record = null)
+    {
+        long b = coords.shape[0], t = coords.shape[1], n = coords.shape[2];
+        var scale = torch.tensor(new[] { ModelWidth / (float)Stride, ModelHeight / (float)Stride }, device: coords.device);
+        var timeEmb = InterpolateTimeEmbed(t).to(coords.device);
         for (int it = 0; it < iters; it++)
         {
             using var step = NewDisposeScope();
@@ -112,9 +135,11 @@ public sealed class CoTrackerThreeOffline : nn.Module
             var corrEmbs = new Tensor[CorrLevels];
             for (int i = 0; i < CorrLevels; i++)
             {
+                // Each level's window samples and volume (hundreds of MB for a 16×16 grid) are freed before the next.
+                using var level = NewDisposeScope();
                 var corrFeat = CoTrackerCorrelation.CorrelationFeat(pyramid[i], coordsInit / Math.Pow(2, i), CorrRadius);
                 var volume = CoTrackerCorrelation.CorrelationVolume(corrFeat, supports[i]);
-                corrEmbs[i] = corr_mlp.forward(volume);
+                corrEmbs[i] = corr_mlp.forward(volume).MoveToOuterDisposeScope();
             }
             var corr = torch.cat(corrEmbs, dim: -1).view(b, t, n, -1);
 
@@ -135,17 +160,14 @@ public sealed class CoTrackerThreeOffline : nn.Module
             vis = newVis.MoveToOuterDisposeScope();
             conf = newConf.MoveToOuterDisposeScope();
             coords = newCoords.MoveToOuterDisposeScope();
-            if (recordIterations)
+            if (record is { } r)
             {
-                coordsIters.Add((coords * (double)Stride).DetachFromDisposeScope());
-                visIters.Add(vis.clone().DetachFromDisposeScope());
-                confIters.Add(conf.clone().DetachFromDisposeScope());
+                r.Coords.Add((coords * (double)Stride).DetachFromDisposeScope());
+                r.Vis.Add(vis.clone().DetachFromDisposeScope());
+                r.Conf.Add(conf.clone().DetachFromDisposeScope());
             }
         }
-        var outCoords = (coords * (double)Stride).DetachFromDisposeScope();
-        var outVis = vis.sigmoid().DetachFromDisposeScope();
-        var outConf = conf.sigmoid().DetachFromDisposeScope();
-        return new CoTrackerOutput(outCoords, outVis, outConf, coordsIters, visIters, confIters);
+        return (coords, vis, conf);
     }
 
     /// <summary>
@@ -182,35 +204,39 @@ public sealed class CoTrackerThreeOffline : nn.Module
         return torch.cat(new[] { x, four }, dim: -1).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Frames per encoder call by default: the encoder's activations are freed after each call, so this bounds them.</summary>
+    public const int EncoderFramesPerCall = 4;
+
     /// <summary>
     /// Encoder features of a video already in [−1, 1]: <c>fnet</c> on every frame, then L2-normalised over the
     /// channel axis (norm clamped at 1e-12 before the square root, as the reference): [B, T, 128, H/4, W/4].
     /// </summary>
+    /// <remarks>
+    /// The B·T frames go through the encoder <paramref name="chunkSize"/> at a time, each call in its own dispose scope:
+    /// the encoder's full-resolution activations (about 0.3 GB per 384×512 frame) are freed before the next call instead
+    /// of living until the whole clip is encoded. The encoder is per frame (instance norm), so chunking does not change
+    /// what it computes.
+    /// </remarks>
     /// <param name="video">[B, T, 3, H, W], H and W multiples of 4.</param>
-    /// <param name="chunkSize">Frames per encoder call (per batch element group), as <c>fmaps_chunk_size</c>.</param>
-    public Tensor EncodeFrames(Tensor video, int chunkSize = 200)
+    /// <param name="chunkSize">Frames per encoder call (the reference's <c>fmaps_chunk_size</c> plays this role).</param>
+    public Tensor EncodeFrames(Tensor video, int chunkSize = EncoderFramesPerCall)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         long b = video.shape[0], t = video.shape[1], c = video.shape[2], h = video.shape[3], w = video.shape[4];
         if (h % Stride != 0 || w % Stride != 0)
             throw new ArgumentException($"frame size {w}×{h} is not a multiple of {Stride}", nameof(video));
         using var scope = NewDisposeScope();
-        Tensor f;
-        if (t <= chunkSize)
-            f = fnet.forward(video.reshape(b * t, c, h, w));
-        else
+        var frames = video.reshape(b * t, c, h, w);
+        var chunks = new List<Tensor>();
+        for (long s = 0; s < b * t; s += chunkSize)
         {
-            var chunks = new List<Tensor>();
-            for (long s = 0; s < t; s += chunkSize)
-            {
-                long len = Math.Min(chunkSize, t - s);
-                var part = fnet.forward(video.narrow(1, s, len).reshape(b * len, c, h, w));
-                chunks.Add(part.reshape(b, len, part.shape[1], part.shape[2], part.shape[3]));
-            }
-            f = torch.cat(chunks.ToArray(), dim: 1).reshape(b * t, -1, h / Stride, w / Stride);
+            using var call = NewDisposeScope();
+            var f = fnet.forward(frames.narrow(0, s, Math.Min(chunkSize, b * t - s)));
+            var sq = f.square().sum(dim: 1, keepdim: true);
+            var norm = torch.maximum(sq, torch.tensor(1e-12f, device: sq.device)).sqrt();
+            chunks.Add((f / norm).MoveToOuterDisposeScope());
         }
-        var sq = f.square().sum(dim: 1, keepdim: true);
-        var norm = torch.maximum(sq, torch.tensor(1e-12f, device: sq.device)).sqrt();
-        var fmaps = (f / norm).reshape(b, t, LatentDim, h / Stride, w / Stride);
+        var fmaps = (chunks.Count == 1 ? chunks[0] : torch.cat(chunks.ToArray(), dim: 0)).reshape(b, t, LatentDim, h / Stride, w / Stride);
         return fmaps.MoveToOuterDisposeScope();
     }
 

@@ -44,6 +44,8 @@ internal static class PipelineRun
             options = PipelineSource.Load(request.PipelinePath);
             FfmpegTools.EnsureInstalled();
             identity = TrackerFactory.Identity(options.Tracker, request.TrackerName);
+            // A learned tracker's weights are read and checked now, not at the first cache miss deep in the run.
+            if (request.Mode != RunMode.Train) TrackerFactory.Check(options.Tracker, request.TrackerName);
         }
         catch (Exception e) when (e is OptionsException or FileNotFoundException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
@@ -126,7 +128,7 @@ internal static class PipelineRun
                 StreamToTrainer = session is not null && stream,
                 Seen = session?.Seen ?? new HashSet<string>(),
             };
-            var graph = new StreamingGraph(g, session, () => TrackerFactory.Create(options.Tracker, options.Runtime.Threads.Tracker, request.TrackerName),
+            var graph = new StreamingGraph(g, session, () => TrackerFactory.Create(options.Tracker, options.Runtime.Threads.Tracker, request.TrackerName, options.Runtime.Device),
                 () => ReplayClips(cache, set, plan));
             Log($"threads: {options.Runtime.Threads.DecodeWorkers} decode workers × {options.Runtime.Threads.FfmpegThreads} ffmpeg threads, tracker {options.Runtime.Threads.Tracker}, torch {options.Runtime.Threads.Torch}; " +
                 $"buffers: {options.Runtime.Buffers.Clips} clips, {options.Runtime.Buffers.FrameMegabytes} MB of frames");

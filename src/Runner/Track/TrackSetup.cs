@@ -16,7 +16,7 @@ internal static class TrackSetup
         {
             pipeline = PipelineSource.Load(pipelinePath);
             FfmpegTools.EnsureInstalled();
-            tracker = TrackerFactory.Create(pipeline.Tracker, pipeline.Runtime.Threads.Tracker, trackerName);
+            tracker = TrackerFactory.Create(pipeline.Tracker, pipeline.Runtime.Threads.Tracker, trackerName, pipeline.Runtime.Device);
             return null;
         }
         catch (Exception e) when (e is OptionsException or FileNotFoundException or ArgumentException or NotSupportedException or InvalidOperationException)

@@ -19,7 +19,8 @@ public abstract record QuerySpec
     /// <summary>Short text for logs and cache keys: <c>grid16@0</c> or <c>explicit:N</c>.</summary>
     public abstract string Describe();
 
-    private sealed record GridQueries(int Size, int Frame) : QuerySpec
+    /// <summary>A G×G grid on one frame: learned trackers lay it out in their own frame (see <see cref="QueryGrid"/>).</summary>
+    public sealed record GridQueries(int Size, int Frame) : QuerySpec
     {
         public override TrackQuery[] Resolve(int width, int height, int frames)
         {

@@ -1,4 +1,5 @@
 using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Stages.Track.CoTracker;
 using MoSiC.Stream.Stages.Track.LucasKanade;
 
 namespace MoSiC.Stream.Stages.Track;
@@ -7,36 +8,65 @@ namespace MoSiC.Stream.Stages.Track;
 public static class TrackerFactory
 {
     /// <summary>Tracker names this build can run (<c>static</c> is the "points do not move" baseline).</summary>
-    public static readonly string[] Available = [LucasKanadeTracker.Name, StaticTracker.Name];
+    public static readonly string[] Available = [LucasKanadeTracker.Name, StaticTracker.Name, CoTrackerTracker.OfflineName, CoTrackerTracker.OnlineName];
 
     /// <summary>
     /// The identity tracker <paramref name="name"/> (default: <see cref="TrackerOptions.Name"/>) would have, without
-    /// building it: a run whose clips are all cached needs the cache partition, never the tracker.
+    /// building it: a run whose clips are all cached needs the cache partition, never the tracker. A learned tracker's
+    /// weights file must exist (the cache key hashes it) but is not read here.
     /// </summary>
+    /// <exception cref="InvalidOperationException">A learned tracker's weights file is not set or does not exist.</exception>
     public static TrackerIdentity Identity(TrackerOptions options, string? name = null)
     {
         name ??= options.Name;
-        return name switch
+        switch (name)
         {
-            LucasKanadeTracker.Name => LucasKanadeTracker.IdentityFor(options.Lk),
-            StaticTracker.Name => StaticTracker.TrackerId,
-            _ => Unknown<TrackerIdentity>(name),
-        };
+            case LucasKanadeTracker.Name:
+                return LucasKanadeTracker.IdentityFor(options.Lk);
+            case StaticTracker.Name:
+                return StaticTracker.TrackerId;
+            case CoTrackerTracker.OfflineName:
+                CoTrackerWeights.RequireFile(options.Weights, name);
+                return CoTrackerTracker.TrackerId;
+            case CoTrackerTracker.OnlineName:
+                CoTrackerWeights.RequireFile(options.Weights, name);
+                return CoTrackerTracker.OnlineTrackerId;
+            default:
+                return Unknown<TrackerIdentity>(name);
+        }
     }
 
-    /// <summary>Creates tracker <paramref name="name"/> (default: <see cref="TrackerOptions.Name"/>) with the stage's thread budget.</summary>
-    public static IPointTracker Create(TrackerOptions options, int threads, string? name = null)
+    /// <summary>
+    /// Checks everything tracker <paramref name="name"/> needs that can be checked without tracking: for a learned
+    /// tracker, reads its weights and checks every tensor name and shape. Runs before any work.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The weights are missing, unreadable or do not fit.</exception>
+    public static void Check(TrackerOptions options, string? name = null)
+    {
+        name ??= options.Name;
+        if (name is CoTrackerTracker.OfflineName or CoTrackerTracker.OnlineName)
+            CoTrackerWeights.Check(options.Weights, name);
+        else
+            _ = Identity(options, name);
+    }
+
+    /// <summary>
+    /// Creates tracker <paramref name="name"/> (default: <see cref="TrackerOptions.Name"/>) with the stage's thread
+    /// budget, on <paramref name="device"/> (<c>runtime.device</c>) when it is a learned tracker.
+    /// </summary>
+    public static IPointTracker Create(TrackerOptions options, int threads, string? name = null, string device = "auto")
     {
         name ??= options.Name;
         return name switch
         {
             LucasKanadeTracker.Name => new LucasKanadeTracker(options.Lk, threads),
             StaticTracker.Name => new StaticTracker(),
+            CoTrackerTracker.OfflineName => new CoTrackerTracker(options.Weights, device, threads),
+            CoTrackerTracker.OnlineName => CoTrackerTracker.Online(options.Weights, device, threads),
             _ => Unknown<IPointTracker>(name),
         };
     }
 
-    private static T Unknown<T>(string name) => name.StartsWith("cotracker3", StringComparison.Ordinal)
-        ? throw new NotSupportedException($"tracker \"{name}\" is not available yet: the CoTracker3 port is issue #7; use \"lk\"")
-        : throw new ArgumentException($"unknown tracker \"{name}\": expected one of {string.Join(", ", Available)}", nameof(name));
+    private static T Unknown<T>(string name) =>
+        throw new ArgumentException($"unknown tracker \"{name}\": expected one of {string.Join(", ", Available)}", nameof(name));
 }

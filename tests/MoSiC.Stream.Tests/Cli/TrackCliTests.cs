@@ -76,6 +76,7 @@ public sealed class TrackCliTests(TrackingCorpusFixture corpus) : IDisposable
 
         (code, _, error) = Cli("track", "eval", corpus.Dir, "--tracker", "cotracker3-offline");
         Assert.Equal(1, code);
-        Assert.Contains("issue #7", error);
+        Assert.Contains("tracker.weights is not set", error);
+        Assert.Contains("https://huggingface.co/facebook/cotracker3", error);
     }
 }
