@@ -20,7 +20,7 @@ internal static class EvalCommand
     {
         var datasets = new Argument<string[]>("dataset")
         {
-            Description = "Folder with JPEGImages/ and Annotations/ (one sequence, or one sub-folder per sequence).",
+            Description = "Folder with JPEGImages/ and Annotations/ (one sequence, or one sub-folder per sequence), or a synthetic corpus (corpus.json: videos/*.mp4, Annotations/<video>/*.png).",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var compare = new Option<string[]>("--compare")

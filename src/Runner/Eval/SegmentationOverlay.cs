@@ -24,16 +24,16 @@ public static class SegmentationOverlay
     private static Rgb24 Colour(int label) => label < 0 ? Unmatched : label < Palette.Length ? Palette[label]
         : new Rgb24((byte)(label * 67 % 256), (byte)(label * 131 % 256), (byte)(label * 29 % 256));
 
-    /// <summary>Writes <paramref name="outputPng"/> for one frame.</summary>
-    public static void Write(string framePath, LabelMap truth, int[] clusterMap, int[] clusterToLabel, string outputPng)
+    /// <summary>Writes <paramref name="outputPng"/> for one frame; <paramref name="frame"/> must be at the mask's size
+    /// (<see cref="VideoSegmentationClip.LoadPicturesAsync"/>).</summary>
+    public static void Write(Image<Rgb24> frame, LabelMap truth, int[] clusterMap, int[] clusterToLabel, string outputPng)
     {
+        ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(truth);
         ArgumentNullException.ThrowIfNull(clusterMap);
         ArgumentNullException.ThrowIfNull(clusterToLabel);
-        using var frame = Image.Load<Rgb24>(framePath);
         int w = truth.Width, h = truth.Height;
-        if (frame.Width != w || frame.Height != h)
-            frame.Mutate(x => x.Resize(w, h));
+        if (frame.Width != w || frame.Height != h) throw new ArgumentException($"frame is {frame.Width}×{frame.Height}, the mask {w}×{h}.", nameof(frame));
         using var output = new Image<Rgb24>(2 * w, h);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)

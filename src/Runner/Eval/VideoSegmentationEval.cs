@@ -58,7 +58,7 @@ public static class VideoSegmentationEval
                 int labels = Math.Max(2, masks.Max(m => m.MaxLabel) + 1);
                 var r = ClipSegmentationEval.Evaluate(features, grid, grid, masks, labels, c);
                 scores.Add(new ClipScore(clip.Name, stems.ToArray(), r.FrameMeanIoU, r.ClipMeanIoU, labels));
-                WriteOverlays(options.VizDir, clip, stems, masks, r);
+                await WriteOverlaysAsync(options.VizDir, clip, stems, masks, r, ct).ConfigureAwait(false);
                 features.Dispose();
             }
             else loaded.Add((clip, stems.ToArray(), features, masks));
@@ -73,7 +73,7 @@ public static class VideoSegmentationEval
             for (int i = 0; i < loaded.Count; i++)
             {
                 scores.Add(new ClipScore(loaded[i].Clip.Name, loaded[i].Stems, results[i].FrameMeanIoU, results[i].ClipMeanIoU, labels));
-                WriteOverlays(options.VizDir, loaded[i].Clip, loaded[i].Stems, loaded[i].Masks, results[i]);
+                await WriteOverlaysAsync(options.VizDir, loaded[i].Clip, loaded[i].Stems, loaded[i].Masks, results[i], ct).ConfigureAwait(false);
             }
         }
         string scopeName = c.Scope switch { ClusteringScope.PerClip => "per_clip", ClusteringScope.PerFrame => "per_frame", _ => "per_dataset" };
@@ -90,11 +90,19 @@ public static class VideoSegmentationEval
         return report;
     }
 
-    private static void WriteOverlays(string? vizDir, VideoSegmentationClip clip, IReadOnlyList<string> stems, LabelMap[] masks, ClipEvalResult r)
+    private static async Task WriteOverlaysAsync(string? vizDir, VideoSegmentationClip clip, IReadOnlyList<string> stems, LabelMap[] masks,
+        ClipEvalResult r, CancellationToken ct)
     {
         if (vizDir is null) return;
-        for (int f = 0; f < stems.Count; f++)
-            SegmentationOverlay.Write(Path.Combine(clip.FramesDir, stems[f] + ".jpg"), masks[f], r.ClusterMaps[f], r.ClusterToLabel[f],
-                Path.Combine(vizDir, clip.Name, stems[f] + ".png"));
+        var pictures = await clip.LoadPicturesAsync(stems, masks[0].Width, masks[0].Height, ct).ConfigureAwait(false);
+        try
+        {
+            for (int f = 0; f < stems.Count; f++)
+                SegmentationOverlay.Write(pictures[f], masks[f], r.ClusterMaps[f], r.ClusterToLabel[f], Path.Combine(vizDir, clip.Name, stems[f] + ".png"));
+        }
+        finally
+        {
+            foreach (var p in pictures) p.Dispose();
+        }
     }
 }
