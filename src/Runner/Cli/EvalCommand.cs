@@ -12,7 +12,8 @@ namespace MoSiC.Stream.Runner.Cli;
 
 /// <summary>
 /// <c>mosic-stream eval</c>: unsupervised video segmentation of frozen patch features on DAVIS / YouTube-VOS layout
-/// folders (work in progress: per-frame and per-clip scopes, eval.json; no overlays, --compare or per-dataset clustering yet).
+/// folders and synthetic corpora: per-frame, per-clip and per-dataset scopes, eval.json, overlays; <c>--compare A B</c>
+/// evaluates two backbones on the same data in one run (or sets two earlier reports side by side).
 /// </summary>
 internal static class EvalCommand
 {
@@ -25,7 +26,7 @@ internal static class EvalCommand
         };
         var compare = new Option<string[]>("--compare")
         {
-            Description = "Compare two earlier runs instead: two eval.json files (or --out folders), printed side by side with B − A.",
+            Description = "Two backbones side by side with B − A. With datasets: A and B are checkpoint files or 'random' (seeded by --seed), both evaluated here on the same clips (eval.json under OUT/a and OUT/b); without: two earlier eval.json files (or --out folders).",
             Arity = new ArgumentArity(2, 2),
             AllowMultipleArgumentsPerToken = true,
         };
@@ -47,9 +48,10 @@ internal static class EvalCommand
         };
         command.SetAction(async (result, ct) =>
         {
-            if (result.GetValue(compare) is { Length: 2 } pair)
+            string[] sets = result.GetValue(datasets) ?? [];
+            string[]? pair = result.GetValue(compare) is { Length: 2 } p ? p : null;
+            if (pair is not null && sets.Length == 0)
             {
-                if (result.GetValue(datasets) is { Length: > 0 }) return Fail("--compare takes two eval.json files and no dataset");
                 try
                 {
                     Console.Write(EvalComparison.Table(EvalComparison.Load(pair[0]), EvalComparison.Load(pair[1])));
@@ -60,7 +62,7 @@ internal static class EvalCommand
                     return Fail(e.Message);
                 }
             }
-            if (result.GetValue(datasets) is not { Length: > 0 }) return Fail("give at least one dataset folder (or --compare A B)");
+            if (sets.Length == 0) return Fail("give at least one dataset folder (or --compare A.json B.json)");
             string scopeText = result.GetValue(scope)!;
             ClusteringScope? s = scopeText switch { "per-clip" => ClusteringScope.PerClip, "per-frame" => ClusteringScope.PerFrame, "per-dataset" => ClusteringScope.PerDataset, _ => null };
             if (s is null) return Fail($"--scope must be per-clip, per-frame or per-dataset, got '{scopeText}'");
@@ -68,40 +70,75 @@ internal static class EvalCommand
             try { config = VitConfig.FromName(result.GetValue(arch)!); }
             catch (ArgumentException e) { return Fail(e.Message); }
             var clips = new List<VideoSegmentationClip>();
-            foreach (string d in result.GetValue(datasets)!)
+            foreach (string d in sets)
             {
                 try { clips.AddRange(VideoSegmentationClip.Discover(d)); }
-                catch (IOException e) { return Fail(e.Message); }
+                catch (Exception e) when (e is IOException or InvalidDataException) { return Fail(e.Message); }
             }
             if (clips.Count == 0) return Fail("no sequences found");
             TorchRuntime.EnsureLoaded();
             ulong seedValue = result.GetValue(seed);
-            manual_seed((long)seedValue);
-            using var model = new DinoVisionTransformer(config);
-            string? ckpt = result.GetValue(checkpoint);
-            if (ckpt is not null)
-            {
-                try { VitCheckpointLoader.Load(model, ckpt); }
-                catch (Exception e) when (e is IOException or InvalidDataException or CheckpointMismatchException or UnauthorizedAccessException)
-                {
-                    return Fail($"{ckpt}: {e.Message}");
-                }
-            }
-            string backbone = ckpt is null ? $"random:{config.Name}:seed{seedValue}" : $"{config.Name}:{Path.GetFullPath(ckpt)}";
+            string? outDir = result.GetValue(output), vizDir = result.GetValue(viz);
             var options = new VideoSegmentationEvalOptions(
                 new ClipEvalOptions(result.GetValue(clusters), s.Value, result.GetValue(pca), result.GetValue(restarts), Seed: seedValue),
-                result.GetValue(frames), result.GetValue(stride), result.GetValue(size), result.GetValue(viz));
-            var report = await VideoSegmentationEval.RunAsync(clips, model, backbone, options, result.GetValue(output), ct);
-            Console.WriteLine($"backbone {backbone}; K {options.Clustering.Clusters}; scope {report.Scope}");
-            Console.WriteLine($"{"clip",-32} {"frames",6} {"mIoU",8}");
-            foreach (var c in report.Clips)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Clip,-32} {c.Frames.Length,6} {100 * c.ClipMiou,8:F2}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"mean over clips",-32} {"",6} {100 * report.MeanClipMiou,8:F2}"));
-            if (report.DatasetMiou is { } dm)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"dataset (one matching)",-32} {"",6} {100 * dm,8:F2}"));
+                result.GetValue(frames), result.GetValue(stride), result.GetValue(size), vizDir);
+            if (pair is null)
+            {
+                var report = await EvaluateAsync(result.GetValue(checkpoint), config, seedValue, clips, options, outDir, ct);
+                if (report is null) return 1;
+                PrintTable(report);
+                return 0;
+            }
+            if (result.GetValue(checkpoint) is not null) return Fail("--compare A B names both backbones; leave out --checkpoint");
+            // Two backbones on the same clips and settings: A's files under OUT/a (VIZ/a), B's under OUT/b (VIZ/b).
+            var reports = new VideoSegmentationReport[2];
+            for (int i = 0; i < 2; i++)
+            {
+                string side = i == 0 ? "a" : "b";
+                string? spec = string.Equals(pair[i], RandomBackbone, StringComparison.Ordinal) ? null : pair[i];
+                var r = await EvaluateAsync(spec, config, seedValue, clips,
+                    options with { VizDir = vizDir is null ? null : Path.Combine(vizDir, side) }, outDir is null ? null : Path.Combine(outDir, side), ct);
+                if (r is null) return 1;
+                reports[i] = r;
+            }
+            Console.Write(EvalComparison.Table(reports[0], reports[1]));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The <c>--compare</c> name of a random-init backbone (seeded by <c>--seed</c>).</summary>
+    private const string RandomBackbone = "random";
+
+    /// <summary>Builds the backbone (random init from <paramref name="seed"/>, then <paramref name="checkpoint"/> when given) and evaluates it; null after printing the error.</summary>
+    private static async Task<VideoSegmentationReport?> EvaluateAsync(string? checkpoint, VitConfig config, ulong seed,
+        IReadOnlyList<VideoSegmentationClip> clips, VideoSegmentationEvalOptions options, string? outDir, CancellationToken ct)
+    {
+        // Same seed, same architecture as MosicTrainer's random init: the random backbone is the trainer's initialisation.
+        manual_seed((long)seed);
+        using var model = new DinoVisionTransformer(config);
+        if (checkpoint is not null)
+        {
+            try { VitCheckpointLoader.Load(model, checkpoint); }
+            catch (Exception e) when (e is IOException or InvalidDataException or CheckpointMismatchException or UnauthorizedAccessException)
+            {
+                Fail($"{checkpoint}: {e.Message}");
+                return null;
+            }
+        }
+        string backbone = checkpoint is null ? $"random:{config.Name}:seed{seed}" : $"{config.Name}:{Path.GetFullPath(checkpoint)}";
+        return await VideoSegmentationEval.RunAsync(clips, model, backbone, options, outDir, ct);
+    }
+
+    private static void PrintTable(VideoSegmentationReport report)
+    {
+        Console.WriteLine($"backbone {report.Backbone}; K {report.Clusters}; scope {report.Scope}");
+        Console.WriteLine($"{"clip",-32} {"frames",6} {"mIoU",8}");
+        foreach (var c in report.Clips)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Clip,-32} {c.Frames.Length,6} {100 * c.ClipMiou,8:F2}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"mean over clips",-32} {"",6} {100 * report.MeanClipMiou,8:F2}"));
+        if (report.DatasetMiou is { } dm)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"dataset (one matching)",-32} {"",6} {100 * dm,8:F2}"));
     }
 
     private static int Fail(string message)
