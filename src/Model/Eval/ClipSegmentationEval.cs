@@ -139,6 +139,27 @@ public static class ClipSegmentationEval
         return (match.MeanIoU, results);
     }
 
+    /// <summary>
+    /// The floor every score should be read against: mIoU of predicting background (label 0) at every pixel of
+    /// <paramref name="masks"/>, pooled over them: IoU(background) = background pixels / non-void pixels, every other
+    /// present label scores 0, the mean is over the labels present.
+    /// </summary>
+    public static double BackgroundOnlyMeanIoU(IReadOnlyList<LabelMap> masks)
+    {
+        ArgumentNullException.ThrowIfNull(masks);
+        long background = 0, counted = 0;
+        var present = new HashSet<int>();
+        foreach (var m in masks)
+            foreach (int l in m.Labels)
+            {
+                if (l == SegmentationConfusion.IgnoreLabel) continue;
+                counted++;
+                if (l == 0) background++;
+                present.Add(l);
+            }
+        return present.Count == 0 ? double.NaN : (double)background / counted / present.Count;
+    }
+
     // mIoU over the labels present in the counts, with a fixed cluster → label map.
     private static double MeanIoUUnder(long[,] counts, int[] clusterToLabel, int labels)
     {

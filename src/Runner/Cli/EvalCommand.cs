@@ -133,10 +133,11 @@ internal static class EvalCommand
     private static void PrintTable(VideoSegmentationReport report)
     {
         Console.WriteLine($"backbone {report.Backbone}; K {report.Clusters}; scope {report.Scope}");
-        Console.WriteLine($"{"clip",-32} {"frames",6} {"mIoU",8}");
+        // bg-only: the floor, background predicted everywhere on the same frames.
+        Console.WriteLine($"{"clip",-32} {"frames",6} {"mIoU",8} {"bg-only",8}");
         foreach (var c in report.Clips)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Clip,-32} {c.Frames.Length,6} {100 * c.ClipMiou,8:F2}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"mean over clips",-32} {"",6} {100 * report.MeanClipMiou,8:F2}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Clip,-32} {c.Frames.Length,6} {100 * c.ClipMiou,8:F2} {100 * c.BackgroundMiou,8:F2}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"mean over clips",-32} {"",6} {100 * report.MeanClipMiou,8:F2} {100 * report.MeanBackgroundMiou,8:F2}"));
         if (report.DatasetMiou is { } dm)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"dataset (one matching)",-32} {"",6} {100 * dm,8:F2}"));
     }

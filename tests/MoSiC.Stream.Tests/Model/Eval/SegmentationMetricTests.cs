@@ -186,3 +186,20 @@ public class SegmentationConfusionTests
         Assert.Throws<ArgumentException>(() => c.Add(new[] { 0, 1 }, new[] { 0 }));
     }
 }
+
+public class BackgroundFloorTests
+{
+    [Fact]
+    public void BackgroundEverywhereScoresBackgroundIoUOverThePresentLabels()
+    {
+        // 7 counted pixels (one void), 5 of them background; labels 0, 1, 2 present: (5/7) / 3.
+        var masks = new[] { new LabelMap(2, 2, [0, 0, 1, 255]), new LabelMap(2, 2, [0, 0, 0, 2]) };
+        double floor = ClipSegmentationEval.BackgroundOnlyMeanIoU(masks);
+        Assert.Equal(5.0 / 7 / 3, floor, 12);
+        // Same number through the confusion: one cluster everywhere, matched to background (its best IoU).
+        var c = new SegmentationConfusion(1, 3);
+        foreach (var m in masks) c.Add(new int[m.Labels.Length], m.Labels);
+        Assert.Equal(c.Match().MeanIoU, floor, 12);
+        Assert.True(double.IsNaN(ClipSegmentationEval.BackgroundOnlyMeanIoU([new LabelMap(1, 1, [255])])));
+    }
+}
