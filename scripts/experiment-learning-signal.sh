@@ -9,7 +9,8 @@
 #   5. prints before/after per sequence (`eval --compare`).
 # Usage: scripts/experiment-learning-signal.sh [WORKDIR]        (default .mosic/learning-signal)
 # Knobs (environment, defaults in brackets): EPOCHS [4], BATCH [8], LR_BACKBONE [1e-05], LR_HEAD [0.0001],
-# BLOCKS (trainable blocks) [2], TRAIN_VIDEOS [24], CLIPS_PER_VIDEO [2], LOSS [reference], MOSIC (the CLI) [./mosic-stream].
+# BLOCKS (trainable blocks) [2], TRAIN_VIDEOS [24], CLIPS_PER_VIDEO [2], LOSS [reference], EVAL_SEED (k-means) [0],
+# MOSIC (the CLI) [./mosic-stream].
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$here/.mosic/learning-signal}"
@@ -17,14 +18,16 @@ read -r -a mosic <<< "${MOSIC:-$here/mosic-stream}"
 real="${REAL_DATA:-$here/../shared/data/real}"
 epochs="${EPOCHS:-4}" batch="${BATCH:-8}" lr_backbone="${LR_BACKBONE:-1e-05}" lr_head="${LR_HEAD:-0.0001}"
 blocks="${BLOCKS:-2}" videos="${TRAIN_VIDEOS:-24}" clips="${CLIPS_PER_VIDEO:-2}" loss="${LOSS:-reference}"
-seed=0
+seed=0 eval_seed="${EVAL_SEED:-0}"
 mkdir -p "$work"
 davis=()
 for d in "$real"/davis2016_*; do [[ -d "$d/Annotations" ]] && davis+=("$d"); done
 
-# Eval settings shared by before and after: per clip, 224 px (the trainer's size, so the random model is its init).
-synth_eval=(--scope per-clip -k 4 --frames 8 --stride 6 --size 224 --restarts 5 --seed "$seed")
-davis_eval=(--scope per-clip -k 2 --frames 8 --stride 10 --size 224 --restarts 5 --seed "$seed")
+# Eval settings shared by before and after: per clip, 224 px; the random model is built like the trainer's (tiny at
+# 224, trainer.seed), so "before" is exactly the run's initialisation (mosic-bench weight-change shows 0 change in
+# frozen parts).
+synth_eval=(--scope per-clip -k 4 --frames 8 --stride 6 --size 224 --restarts 5 --seed "$eval_seed" --init-seed "$seed")
+davis_eval=(--scope per-clip -k 2 --frames 8 --stride 10 --size 224 --restarts 5 --seed "$eval_seed" --init-seed "$seed")
 
 echo "== held-apart synthetic corpus (seed 2, 8 videos)"
 "${mosic[@]}" synth --out "$work/heldout" --videos 8 --seed 2 --frames 48 --width 160 --height 120 --parallel 1 | tail -1

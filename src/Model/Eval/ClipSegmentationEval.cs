@@ -31,7 +31,7 @@ public sealed record ClipEvalOptions(int Clusters, ClusteringScope Scope = Clust
 /// <see cref="ClusteringScope.PerClip"/> the frame's pixels under the clip-wide matching.</param>
 /// <param name="ClipMeanIoU">The clip's score (see <see cref="ClusteringScope"/>).</param>
 /// <param name="ClusterMaps">Per frame, the upsampled cluster id of every mask pixel (row-major, mask size).</param>
-/// <param name="ClusterToLabel">Per frame, the matching used for that frame (cluster → label or -1).</param>
+/// <param name="ClusterToLabel">Per frame, the matching used for that frame (cluster → label; unmatched clusters → 0, background).</param>
 public sealed record ClipEvalResult(double[] FrameMeanIoU, double ClipMeanIoU, int[][] ClusterMaps, int[][] ClusterToLabel);
 
 /// <summary>

@@ -26,12 +26,12 @@ internal static class EvalCommand
         };
         var compare = new Option<string[]>("--compare")
         {
-            Description = "Two backbones side by side with B − A. With datasets: A and B are checkpoint files or 'random' (seeded by --seed), both evaluated here on the same clips (eval.json under OUT/a and OUT/b); without: two earlier eval.json files (or --out folders).",
+            Description = "Two backbones side by side with B − A. With datasets: A and B are checkpoint files or 'random' (seeded by --init-seed, default --seed), both evaluated here on the same clips (eval.json under OUT/a and OUT/b); without: two earlier eval.json files (or --out folders).",
             Arity = new ArgumentArity(2, 2),
             AllowMultipleArgumentsPerToken = true,
         };
         var arch = new Option<string>("--arch") { Description = "Backbone architecture (tiny, vits14, vitb14, vits14_reg4, ...).", DefaultValueFactory = _ => "tiny" };
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "Backbone weights (our checkpoint or an official DINOv2 file); random init from --seed when absent." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Backbone weights (our checkpoint or an official DINOv2 file); random init from --init-seed (default --seed) when absent." };
         var clusters = new Option<int>("--clusters", "-k") { Description = "K of k-means.", DefaultValueFactory = _ => 2 };
         var scope = new Option<string>("--scope") { Description = "per-clip (one clustering per clip), per-frame, or per-dataset (one clustering and matching for all clips).", DefaultValueFactory = _ => "per-clip" };
         var frames = new Option<int>("--frames") { Description = "Annotated frames per clip at most.", DefaultValueFactory = _ => 8 };
@@ -39,12 +39,13 @@ internal static class EvalCommand
         var size = new Option<int>("--size") { Description = "Input size (frames stretched to size×size).", DefaultValueFactory = _ => 224 };
         var pca = new Option<int>("--pca") { Description = "PCA dimensions.", DefaultValueFactory = _ => 50 };
         var restarts = new Option<int>("--restarts") { Description = "k-means restarts.", DefaultValueFactory = _ => 10 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of k-means (and of a random-init backbone).", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of k-means (and of a random-init backbone unless --init-seed).", DefaultValueFactory = _ => 0 };
+        var initSeed = new Option<ulong?>("--init-seed") { Description = "Seed of a random-init backbone (default: --seed); trainer.seed of a run gives that run's initialisation." };
         var output = new Option<string?>("--out") { Description = "Folder for eval.json." };
         var viz = new Option<string?>("--viz") { Description = "Folder for overlay pictures: <clip>/<frame>.png, prediction (matched label colours) beside the ground truth." };
         var command = new Command("eval", "Evaluate frozen features: unsupervised video segmentation (StandardScaler + PCA, k-means, Hungarian-matched mIoU), per frame, clip or dataset; --compare sets two runs side by side.")
         {
-            datasets, arch, checkpoint, clusters, scope, frames, stride, size, pca, restarts, seed, output, viz, compare,
+            datasets, arch, checkpoint, clusters, scope, frames, stride, size, pca, restarts, seed, initSeed, output, viz, compare,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -77,14 +78,14 @@ internal static class EvalCommand
             }
             if (clips.Count == 0) return Fail("no sequences found");
             TorchRuntime.EnsureLoaded();
-            ulong seedValue = result.GetValue(seed);
+            ulong seedValue = result.GetValue(seed), initSeedValue = result.GetValue(initSeed) ?? seedValue;
             string? outDir = result.GetValue(output), vizDir = result.GetValue(viz);
             var options = new VideoSegmentationEvalOptions(
                 new ClipEvalOptions(result.GetValue(clusters), s.Value, result.GetValue(pca), result.GetValue(restarts), Seed: seedValue),
                 result.GetValue(frames), result.GetValue(stride), result.GetValue(size), vizDir);
             if (pair is null)
             {
-                var report = await EvaluateAsync(result.GetValue(checkpoint), config, seedValue, clips, options, outDir, ct);
+                var report = await EvaluateAsync(result.GetValue(checkpoint), config, initSeedValue, clips, options, outDir, ct);
                 if (report is null) return 1;
                 PrintTable(report);
                 return 0;
@@ -96,7 +97,7 @@ internal static class EvalCommand
             {
                 string side = i == 0 ? "a" : "b";
                 string? spec = string.Equals(pair[i], RandomBackbone, StringComparison.Ordinal) ? null : pair[i];
-                var r = await EvaluateAsync(spec, config, seedValue, clips,
+                var r = await EvaluateAsync(spec, config, initSeedValue, clips,
                     options with { VizDir = vizDir is null ? null : Path.Combine(vizDir, side) }, outDir is null ? null : Path.Combine(outDir, side), ct);
                 if (r is null) return 1;
                 reports[i] = r;
@@ -107,15 +108,15 @@ internal static class EvalCommand
         return command;
     }
 
-    /// <summary>The <c>--compare</c> name of a random-init backbone (seeded by <c>--seed</c>).</summary>
+    /// <summary>The <c>--compare</c> name of a random-init backbone (seeded by <c>--init-seed</c>, default <c>--seed</c>).</summary>
     private const string RandomBackbone = "random";
 
-    /// <summary>Builds the backbone (random init from <paramref name="seed"/>, then <paramref name="checkpoint"/> when given) and evaluates it; null after printing the error.</summary>
-    private static async Task<VideoSegmentationReport?> EvaluateAsync(string? checkpoint, VitConfig config, ulong seed,
+    /// <summary>Builds the backbone (random init from <paramref name="initSeed"/>, then <paramref name="checkpoint"/> when given) and evaluates it; null after printing the error.</summary>
+    private static async Task<VideoSegmentationReport?> EvaluateAsync(string? checkpoint, VitConfig config, ulong initSeed,
         IReadOnlyList<VideoSegmentationClip> clips, VideoSegmentationEvalOptions options, string? outDir, CancellationToken ct)
     {
         // Same seed, same architecture as MosicTrainer's random init: the random backbone is the trainer's initialisation.
-        manual_seed((long)seed);
+        manual_seed((long)initSeed);
         using var model = new DinoVisionTransformer(config);
         if (checkpoint is not null)
         {
@@ -126,7 +127,7 @@ internal static class EvalCommand
                 return null;
             }
         }
-        string backbone = checkpoint is null ? $"random:{config.Name}:seed{seed}" : $"{config.Name}:{Path.GetFullPath(checkpoint)}";
+        string backbone = checkpoint is null ? $"random:{config.Name}:seed{initSeed}" : $"{config.Name}:{Path.GetFullPath(checkpoint)}";
         return await VideoSegmentationEval.RunAsync(clips, model, backbone, options, outDir, ct);
     }
 

@@ -6,8 +6,8 @@ using SixLabors.ImageSharp.Processing;
 namespace MoSiC.Stream.Runner.Eval;
 
 /// <summary>
-/// Overlay pictures: the frame at mask size with the prediction (clusters coloured by their matched label; unmatched
-/// clusters grey) on the left and the ground truth on the right, each blended half and half over the frame; background
+/// Overlay pictures: the frame at mask size with the prediction (clusters coloured by the label they predict; unmatched
+/// clusters count as background, as they are scored) on the left and the ground truth on the right, each blended half and half over the frame; background
 /// (label 0) is left as the frame.
 /// </summary>
 public static class SegmentationOverlay
@@ -19,6 +19,7 @@ public static class SegmentationOverlay
         new(0, 128, 128), new(128, 128, 128), new(64, 0, 0), new(192, 0, 0), new(64, 128, 0), new(192, 128, 0),
     ];
 
+    // Void (255) ground truth, and any label below 0.
     private static readonly Rgb24 Unmatched = new(200, 200, 200);
 
     private static Rgb24 Colour(int label) => label < 0 ? Unmatched : label < Palette.Length ? Palette[label]

@@ -152,7 +152,22 @@ public class SegmentationConfusionTests
         Assert.Null(m.PerLabelIoU[1]);
         Assert.Null(m.PerLabelIoU[3]);
         Assert.Equal(1.0, m.MeanIoU, 12);
-        Assert.Equal(-1, m.ClusterToLabel[2]);
+        Assert.Equal(0, m.ClusterToLabel[2]); // unmatched: merged into background
+    }
+
+    [Fact]
+    public void UnmatchedClustersAreMergedIntoBackgroundAsTimeTDoes()
+    {
+        // Cluster 0 takes background (IoU 3/4 beats cluster 2's 1/4), cluster 1 takes label 1, cluster 2 is left over.
+        // Merged into background (TimeT's PredsmIoU): background IoU 4/4, label 1 IoU 1 → 1.0. Left out it would be (3/4 + 1) / 2.
+        int[] gt = { 0, 0, 0, 0, 1, 1 };
+        int[] pred = { 0, 0, 0, 2, 1, 1 };
+        var m = Of(3, 2, pred, gt).Match();
+        Assert.Equal(new[] { 0, 1, 0 }, m.ClusterToLabel);
+        Assert.Equal(1.0, m.PerLabelIoU[0]!.Value, 12);
+        Assert.Equal(1.0, m.MeanIoU, 12);
+        // ScoreUnder with the unmatched cluster predicting nothing gives the other reading.
+        Assert.Equal(0.75, Of(3, 2, pred, gt).ScoreUnder([0, 1, -1])[0]!.Value, 12);
     }
 
     [Fact]
