@@ -9,7 +9,7 @@
 #   5. prints before/after per sequence (`eval --compare`).
 # Usage: scripts/experiment-learning-signal.sh [WORKDIR]        (default .mosic/learning-signal)
 # Knobs (environment, defaults in brackets): EPOCHS [4], BATCH [8], LR_BACKBONE [1e-05], LR_HEAD [0.0001],
-# BLOCKS (trainable blocks) [2], TRAIN_VIDEOS [24], CLIPS_PER_VIDEO [2], LOSS [reference], EVAL_SEED (k-means) [0],
+# BLOCKS (trainable blocks) [2], TRAIN_VIDEOS [24], CLIPS_PER_VIDEO [2], LOSS [reference], SEED (trainer.seed = init) [0], EVAL_SEED (k-means) [0],
 # MOSIC (the CLI) [./mosic-stream].
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,7 +18,7 @@ read -r -a mosic <<< "${MOSIC:-$here/mosic-stream}"
 real="${REAL_DATA:-$here/../shared/data/real}"
 epochs="${EPOCHS:-4}" batch="${BATCH:-8}" lr_backbone="${LR_BACKBONE:-1e-05}" lr_head="${LR_HEAD:-0.0001}"
 blocks="${BLOCKS:-2}" videos="${TRAIN_VIDEOS:-24}" clips="${CLIPS_PER_VIDEO:-2}" loss="${LOSS:-reference}"
-seed=0 eval_seed="${EVAL_SEED:-0}"
+seed="${SEED:-0}" eval_seed="${EVAL_SEED:-0}"
 mkdir -p "$work"
 davis=()
 for d in "$real"/davis2016_*; do [[ -d "$d/Annotations" ]] && davis+=("$d"); done
