@@ -1,7 +1,7 @@
 using MoSiC.Stream.Bench;
 
-// mosic-bench decode [...] | track [...] | cotracker [...] | cache [...] | train [...] | pipeline [...]
-if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "cache" or "train" or "pipeline"))
+// mosic-bench decode [...] | track [...] | cotracker [...] | cache [...] | train [...] | pipeline [...] | eval [...] | weight-change [...]
+if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "cache" or "train" or "pipeline" or "eval" or "weight-change"))
 {
     Console.Error.WriteLine(DecodeBenchOptions.Usage);
     Console.Error.WriteLine(TrackBench.Usage);
@@ -9,6 +9,8 @@ if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "c
     Console.Error.WriteLine(CacheBench.Usage);
     Console.Error.WriteLine(TrainBench.Usage);
     Console.Error.WriteLine(PipelineBench.Usage);
+    Console.Error.WriteLine(EvalBench.Usage);
+    Console.Error.WriteLine(WeightChangeBench.Usage);
     return args.Length > 0 && args[0] is "-h" or "--help" ? 0 : 2;
 }
 
@@ -32,6 +34,16 @@ if (args[0] == "cotracker")
 if (args[0] == "train")
 {
     return TrainBench.Run(args[1..]);
+}
+
+if (args[0] == "weight-change")
+{
+    return WeightChangeBench.Run(args[1..]);
+}
+
+if (args[0] == "eval")
+{
+    return await EvalBench.RunAsync(args[1..], cts.Token);
 }
 
 if (args[0] == "pipeline")

@@ -31,7 +31,7 @@ public sealed record ClipEvalOptions(int Clusters, ClusteringScope Scope = Clust
 /// <see cref="ClusteringScope.PerClip"/> the frame's pixels under the clip-wide matching.</param>
 /// <param name="ClipMeanIoU">The clip's score (see <see cref="ClusteringScope"/>).</param>
 /// <param name="ClusterMaps">Per frame, the upsampled cluster id of every mask pixel (row-major, mask size).</param>
-/// <param name="ClusterToLabel">Per frame, the matching used for that frame (cluster → label or -1).</param>
+/// <param name="ClusterToLabel">Per frame, the matching used for that frame (cluster → label; unmatched clusters → 0, background).</param>
 public sealed record ClipEvalResult(double[] FrameMeanIoU, double ClipMeanIoU, int[][] ClusterMaps, int[][] ClusterToLabel);
 
 /// <summary>
@@ -137,6 +137,27 @@ public static class ClipSegmentationEval
             results[c] = new ClipEvalResult(frames, clipScore, maps[c], Enumerable.Repeat(match.ClusterToLabel, masks.Count).ToArray());
         }
         return (match.MeanIoU, results);
+    }
+
+    /// <summary>
+    /// The floor every score should be read against: mIoU of predicting background (label 0) at every pixel of
+    /// <paramref name="masks"/>, pooled over them: IoU(background) = background pixels / non-void pixels, every other
+    /// present label scores 0, the mean is over the labels present.
+    /// </summary>
+    public static double BackgroundOnlyMeanIoU(IReadOnlyList<LabelMap> masks)
+    {
+        ArgumentNullException.ThrowIfNull(masks);
+        long background = 0, counted = 0;
+        var present = new HashSet<int>();
+        foreach (var m in masks)
+            foreach (int l in m.Labels)
+            {
+                if (l == SegmentationConfusion.IgnoreLabel) continue;
+                counted++;
+                if (l == 0) background++;
+                present.Add(l);
+            }
+        return present.Count == 0 ? double.NaN : (double)background / counted / present.Count;
     }
 
     // mIoU over the labels present in the counts, with a fixed cluster → label map.

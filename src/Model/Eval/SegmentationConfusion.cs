@@ -72,16 +72,13 @@ public sealed class SegmentationConfusion
     }
 
     /// <summary>
-    /// One-to-one Hungarian matching of clusters to ground-truth labels maximising the summed IoU, then the mean IoU
-    /// over the labels present in the ground truth (background included). A present label left without a cluster
-    /// (more labels than clusters) scores 0.
+    /// One-to-one Hungarian matching of clusters to ground-truth labels maximising the summed IoU; clusters left
+    /// unmatched (more clusters than labels) are merged into background (label 0), as TimeT's <c>PredsmIoU</c> does;
+    /// then the mean IoU of the remapped prediction over the labels present in the ground truth (background included).
+    /// A present label left without a cluster (more labels than clusters) scores 0.
     /// </summary>
     public MatchedSegmentation Match()
     {
-        var iou = new double[Clusters, Labels];
-        for (int c = 0; c < Clusters; c++)
-            for (int l = 0; l < Labels; l++)
-                iou[c, l] = IoU(c, l);
         var present = new bool[Labels];
         for (int l = 0; l < Labels; l++)
             for (int c = 0; c < Clusters && !present[l]; c++)
@@ -92,26 +89,44 @@ public sealed class SegmentationConfusion
         var score = new double[Clusters, presentIds.Length];
         for (int c = 0; c < Clusters; c++)
             for (int k = 0; k < presentIds.Length; k++)
-                score[c, k] = iou[c, presentIds[k]];
+                score[c, k] = IoU(c, presentIds[k]);
         int[] clusterToPresent = HungarianAssignment.Maximise(score);
 
-        var clusterToLabel = Enumerable.Repeat(-1, Clusters).ToArray();
-        var perLabel = new double?[Labels];
-        foreach (int l in presentIds) perLabel[l] = 0.0;
+        var clusterToLabel = new int[Clusters];
         for (int c = 0; c < Clusters; c++)
-        {
-            int k = clusterToPresent[c];
-            if (k < 0) continue;
-            clusterToLabel[c] = presentIds[k];
-            perLabel[presentIds[k]] = iou[c, presentIds[k]];
-        }
+            clusterToLabel[c] = clusterToPresent[c] < 0 ? 0 : presentIds[clusterToPresent[c]];
+        double?[] perLabel = ScoreUnder(clusterToLabel);
         double mean = presentIds.Length == 0 ? double.NaN : presentIds.Average(l => perLabel[l]!.Value);
         return new MatchedSegmentation(clusterToLabel, perLabel, mean);
+    }
+
+    /// <summary>IoU of each label when cluster c predicts <paramref name="clusterToLabel"/>[c] (several clusters may predict one label); null for labels absent from the ground truth.</summary>
+    public double?[] ScoreUnder(int[] clusterToLabel)
+    {
+        ArgumentNullException.ThrowIfNull(clusterToLabel);
+        if (clusterToLabel.Length != Clusters) throw new ArgumentException($"{clusterToLabel.Length} entries for {Clusters} clusters.", nameof(clusterToLabel));
+        var tp = new long[Labels];
+        var predicted = new long[Labels];
+        var actual = new long[Labels];
+        for (int c = 0; c < Clusters; c++)
+            for (int l = 0; l < Labels; l++)
+            {
+                long n = _counts[c, l];
+                actual[l] += n;
+                int p = clusterToLabel[c];
+                if (p < 0 || p >= Labels) continue;
+                predicted[p] += n;
+                if (p == l) tp[l] += n;
+            }
+        var result = new double?[Labels];
+        for (int l = 0; l < Labels; l++)
+            if (actual[l] > 0) result[l] = (double)tp[l] / (predicted[l] + actual[l] - tp[l]);
+        return result;
     }
 }
 
 /// <summary>The outcome of <see cref="SegmentationConfusion.Match"/>.</summary>
-/// <param name="ClusterToLabel">For each cluster, the label it was matched to, or -1.</param>
+/// <param name="ClusterToLabel">For each cluster, the label it predicts: its match, or 0 (background) when unmatched.</param>
 /// <param name="PerLabelIoU">IoU of each label under the matching; null for a label absent from the ground truth.</param>
 /// <param name="MeanIoU">Mean over present labels; NaN when the ground truth had no scored pixel.</param>
 public sealed record MatchedSegmentation(int[] ClusterToLabel, double?[] PerLabelIoU, double MeanIoU);

@@ -12,7 +12,8 @@ namespace MoSiC.Stream.Runner.Cli;
 
 /// <summary>
 /// <c>mosic-stream eval</c>: unsupervised video segmentation of frozen patch features on DAVIS / YouTube-VOS layout
-/// folders (work in progress: per-frame and per-clip scopes, eval.json; no overlays, --compare or per-dataset clustering yet).
+/// folders and synthetic corpora: per-frame, per-clip and per-dataset scopes, eval.json, overlays; <c>--compare A B</c>
+/// evaluates two backbones on the same data in one run (or sets two earlier reports side by side).
 /// </summary>
 internal static class EvalCommand
 {
@@ -20,17 +21,17 @@ internal static class EvalCommand
     {
         var datasets = new Argument<string[]>("dataset")
         {
-            Description = "Folder with JPEGImages/ and Annotations/ (one sequence, or one sub-folder per sequence).",
+            Description = "Folder with JPEGImages/ and Annotations/ (one sequence, or one sub-folder per sequence), or a synthetic corpus (corpus.json: videos/*.mp4, Annotations/<video>/*.png).",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var compare = new Option<string[]>("--compare")
         {
-            Description = "Compare two earlier runs instead: two eval.json files (or --out folders), printed side by side with B − A.",
+            Description = "Two backbones side by side with B − A. With datasets: A and B are checkpoint files or 'random' (seeded by --init-seed, default --seed), both evaluated here on the same clips (eval.json under OUT/a and OUT/b); without: two earlier eval.json files (or --out folders).",
             Arity = new ArgumentArity(2, 2),
             AllowMultipleArgumentsPerToken = true,
         };
         var arch = new Option<string>("--arch") { Description = "Backbone architecture (tiny, vits14, vitb14, vits14_reg4, ...).", DefaultValueFactory = _ => "tiny" };
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "Backbone weights (our checkpoint or an official DINOv2 file); random init from --seed when absent." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Backbone weights (our checkpoint or an official DINOv2 file); random init from --init-seed (default --seed) when absent." };
         var clusters = new Option<int>("--clusters", "-k") { Description = "K of k-means.", DefaultValueFactory = _ => 2 };
         var scope = new Option<string>("--scope") { Description = "per-clip (one clustering per clip), per-frame, or per-dataset (one clustering and matching for all clips).", DefaultValueFactory = _ => "per-clip" };
         var frames = new Option<int>("--frames") { Description = "Annotated frames per clip at most.", DefaultValueFactory = _ => 8 };
@@ -38,18 +39,20 @@ internal static class EvalCommand
         var size = new Option<int>("--size") { Description = "Input size (frames stretched to size×size).", DefaultValueFactory = _ => 224 };
         var pca = new Option<int>("--pca") { Description = "PCA dimensions.", DefaultValueFactory = _ => 50 };
         var restarts = new Option<int>("--restarts") { Description = "k-means restarts.", DefaultValueFactory = _ => 10 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of k-means (and of a random-init backbone).", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of k-means (and of a random-init backbone unless --init-seed).", DefaultValueFactory = _ => 0 };
+        var initSeed = new Option<ulong?>("--init-seed") { Description = "Seed of a random-init backbone (default: --seed); trainer.seed of a run gives that run's initialisation." };
         var output = new Option<string?>("--out") { Description = "Folder for eval.json." };
         var viz = new Option<string?>("--viz") { Description = "Folder for overlay pictures: <clip>/<frame>.png, prediction (matched label colours) beside the ground truth." };
         var command = new Command("eval", "Evaluate frozen features: unsupervised video segmentation (StandardScaler + PCA, k-means, Hungarian-matched mIoU), per frame, clip or dataset; --compare sets two runs side by side.")
         {
-            datasets, arch, checkpoint, clusters, scope, frames, stride, size, pca, restarts, seed, output, viz, compare,
+            datasets, arch, checkpoint, clusters, scope, frames, stride, size, pca, restarts, seed, initSeed, output, viz, compare,
         };
         command.SetAction(async (result, ct) =>
         {
-            if (result.GetValue(compare) is { Length: 2 } pair)
+            string[] sets = result.GetValue(datasets) ?? [];
+            string[]? pair = result.GetValue(compare) is { Length: 2 } p ? p : null;
+            if (pair is not null && sets.Length == 0)
             {
-                if (result.GetValue(datasets) is { Length: > 0 }) return Fail("--compare takes two eval.json files and no dataset");
                 try
                 {
                     Console.Write(EvalComparison.Table(EvalComparison.Load(pair[0]), EvalComparison.Load(pair[1])));
@@ -60,7 +63,7 @@ internal static class EvalCommand
                     return Fail(e.Message);
                 }
             }
-            if (result.GetValue(datasets) is not { Length: > 0 }) return Fail("give at least one dataset folder (or --compare A B)");
+            if (sets.Length == 0) return Fail("give at least one dataset folder (or --compare A.json B.json)");
             string scopeText = result.GetValue(scope)!;
             ClusteringScope? s = scopeText switch { "per-clip" => ClusteringScope.PerClip, "per-frame" => ClusteringScope.PerFrame, "per-dataset" => ClusteringScope.PerDataset, _ => null };
             if (s is null) return Fail($"--scope must be per-clip, per-frame or per-dataset, got '{scopeText}'");
@@ -68,40 +71,76 @@ internal static class EvalCommand
             try { config = VitConfig.FromName(result.GetValue(arch)!); }
             catch (ArgumentException e) { return Fail(e.Message); }
             var clips = new List<VideoSegmentationClip>();
-            foreach (string d in result.GetValue(datasets)!)
+            foreach (string d in sets)
             {
                 try { clips.AddRange(VideoSegmentationClip.Discover(d)); }
-                catch (IOException e) { return Fail(e.Message); }
+                catch (Exception e) when (e is IOException or InvalidDataException) { return Fail(e.Message); }
             }
             if (clips.Count == 0) return Fail("no sequences found");
             TorchRuntime.EnsureLoaded();
-            ulong seedValue = result.GetValue(seed);
-            manual_seed((long)seedValue);
-            using var model = new DinoVisionTransformer(config);
-            string? ckpt = result.GetValue(checkpoint);
-            if (ckpt is not null)
-            {
-                try { VitCheckpointLoader.Load(model, ckpt); }
-                catch (Exception e) when (e is IOException or InvalidDataException or CheckpointMismatchException or UnauthorizedAccessException)
-                {
-                    return Fail($"{ckpt}: {e.Message}");
-                }
-            }
-            string backbone = ckpt is null ? $"random:{config.Name}:seed{seedValue}" : $"{config.Name}:{Path.GetFullPath(ckpt)}";
+            ulong seedValue = result.GetValue(seed), initSeedValue = result.GetValue(initSeed) ?? seedValue;
+            string? outDir = result.GetValue(output), vizDir = result.GetValue(viz);
             var options = new VideoSegmentationEvalOptions(
                 new ClipEvalOptions(result.GetValue(clusters), s.Value, result.GetValue(pca), result.GetValue(restarts), Seed: seedValue),
-                result.GetValue(frames), result.GetValue(stride), result.GetValue(size), result.GetValue(viz));
-            var report = await VideoSegmentationEval.RunAsync(clips, model, backbone, options, result.GetValue(output), ct);
-            Console.WriteLine($"backbone {backbone}; K {options.Clustering.Clusters}; scope {report.Scope}");
-            Console.WriteLine($"{"clip",-32} {"frames",6} {"mIoU",8}");
-            foreach (var c in report.Clips)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Clip,-32} {c.Frames.Length,6} {100 * c.ClipMiou,8:F2}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"mean over clips",-32} {"",6} {100 * report.MeanClipMiou,8:F2}"));
-            if (report.DatasetMiou is { } dm)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"dataset (one matching)",-32} {"",6} {100 * dm,8:F2}"));
+                result.GetValue(frames), result.GetValue(stride), result.GetValue(size), vizDir);
+            if (pair is null)
+            {
+                var report = await EvaluateAsync(result.GetValue(checkpoint), config, initSeedValue, clips, options, outDir, ct);
+                if (report is null) return 1;
+                PrintTable(report);
+                return 0;
+            }
+            if (result.GetValue(checkpoint) is not null) return Fail("--compare A B names both backbones; leave out --checkpoint");
+            // Two backbones on the same clips and settings: A's files under OUT/a (VIZ/a), B's under OUT/b (VIZ/b).
+            var reports = new VideoSegmentationReport[2];
+            for (int i = 0; i < 2; i++)
+            {
+                string side = i == 0 ? "a" : "b";
+                string? spec = string.Equals(pair[i], RandomBackbone, StringComparison.Ordinal) ? null : pair[i];
+                var r = await EvaluateAsync(spec, config, initSeedValue, clips,
+                    options with { VizDir = vizDir is null ? null : Path.Combine(vizDir, side) }, outDir is null ? null : Path.Combine(outDir, side), ct);
+                if (r is null) return 1;
+                reports[i] = r;
+            }
+            Console.Write(EvalComparison.Table(reports[0], reports[1]));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The <c>--compare</c> name of a random-init backbone (seeded by <c>--init-seed</c>, default <c>--seed</c>).</summary>
+    private const string RandomBackbone = "random";
+
+    /// <summary>Builds the backbone (random init from <paramref name="initSeed"/>, then <paramref name="checkpoint"/> when given) and evaluates it; null after printing the error.</summary>
+    private static async Task<VideoSegmentationReport?> EvaluateAsync(string? checkpoint, VitConfig config, ulong initSeed,
+        IReadOnlyList<VideoSegmentationClip> clips, VideoSegmentationEvalOptions options, string? outDir, CancellationToken ct)
+    {
+        // Same seed, same architecture as MosicTrainer's random init: the random backbone is the trainer's initialisation.
+        manual_seed((long)initSeed);
+        using var model = new DinoVisionTransformer(config);
+        if (checkpoint is not null)
+        {
+            try { VitCheckpointLoader.Load(model, checkpoint); }
+            catch (Exception e) when (e is IOException or InvalidDataException or CheckpointMismatchException or UnauthorizedAccessException)
+            {
+                Fail($"{checkpoint}: {e.Message}");
+                return null;
+            }
+        }
+        string backbone = checkpoint is null ? $"random:{config.Name}:seed{initSeed}" : $"{config.Name}:{Path.GetFullPath(checkpoint)}";
+        return await VideoSegmentationEval.RunAsync(clips, model, backbone, options, outDir, ct);
+    }
+
+    private static void PrintTable(VideoSegmentationReport report)
+    {
+        Console.WriteLine($"backbone {report.Backbone}; K {report.Clusters}; scope {report.Scope}");
+        // bg-only: the floor, background predicted everywhere on the same frames.
+        Console.WriteLine($"{"clip",-32} {"frames",6} {"mIoU",8} {"bg-only",8}");
+        foreach (var c in report.Clips)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Clip,-32} {c.Frames.Length,6} {100 * c.ClipMiou,8:F2} {100 * c.BackgroundMiou,8:F2}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"mean over clips",-32} {"",6} {100 * report.MeanClipMiou,8:F2} {100 * report.MeanBackgroundMiou,8:F2}"));
+        if (report.DatasetMiou is { } dm)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"dataset (one matching)",-32} {"",6} {100 * dm,8:F2}"));
     }
 
     private static int Fail(string message)

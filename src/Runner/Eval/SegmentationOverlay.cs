@@ -6,8 +6,8 @@ using SixLabors.ImageSharp.Processing;
 namespace MoSiC.Stream.Runner.Eval;
 
 /// <summary>
-/// Overlay pictures: the frame at mask size with the prediction (clusters coloured by their matched label; unmatched
-/// clusters grey) on the left and the ground truth on the right, each blended half and half over the frame; background
+/// Overlay pictures: the frame at mask size with the prediction (clusters coloured by the label they predict; unmatched
+/// clusters count as background, as they are scored) on the left and the ground truth on the right, each blended half and half over the frame; background
 /// (label 0) is left as the frame.
 /// </summary>
 public static class SegmentationOverlay
@@ -19,21 +19,22 @@ public static class SegmentationOverlay
         new(0, 128, 128), new(128, 128, 128), new(64, 0, 0), new(192, 0, 0), new(64, 128, 0), new(192, 128, 0),
     ];
 
+    // Void (255) ground truth, and any label below 0.
     private static readonly Rgb24 Unmatched = new(200, 200, 200);
 
     private static Rgb24 Colour(int label) => label < 0 ? Unmatched : label < Palette.Length ? Palette[label]
         : new Rgb24((byte)(label * 67 % 256), (byte)(label * 131 % 256), (byte)(label * 29 % 256));
 
-    /// <summary>Writes <paramref name="outputPng"/> for one frame.</summary>
-    public static void Write(string framePath, LabelMap truth, int[] clusterMap, int[] clusterToLabel, string outputPng)
+    /// <summary>Writes <paramref name="outputPng"/> for one frame; <paramref name="frame"/> must be at the mask's size
+    /// (<see cref="VideoSegmentationClip.LoadPicturesAsync"/>).</summary>
+    public static void Write(Image<Rgb24> frame, LabelMap truth, int[] clusterMap, int[] clusterToLabel, string outputPng)
     {
+        ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(truth);
         ArgumentNullException.ThrowIfNull(clusterMap);
         ArgumentNullException.ThrowIfNull(clusterToLabel);
-        using var frame = Image.Load<Rgb24>(framePath);
         int w = truth.Width, h = truth.Height;
-        if (frame.Width != w || frame.Height != h)
-            frame.Mutate(x => x.Resize(w, h));
+        if (frame.Width != w || frame.Height != h) throw new ArgumentException($"frame is {frame.Width}×{frame.Height}, the mask {w}×{h}.", nameof(frame));
         using var output = new Image<Rgb24>(2 * w, h);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)

@@ -9,12 +9,12 @@ namespace MoSiC.Stream.Runner.Eval;
 /// <summary>Settings of <see cref="VideoSegmentationEval.RunAsync"/>; <c>VizDir</c>, when set, receives one overlay PNG per frame (<c>&lt;clip&gt;/&lt;frame&gt;.png</c>).</summary>
 public sealed record VideoSegmentationEvalOptions(ClipEvalOptions Clustering, int MaxFrames = 8, int FrameStride = 1, int ImageSize = 224, string? VizDir = null);
 
-/// <summary>One clip's line in eval.json.</summary>
-public sealed record ClipScore(string Clip, string[] Frames, double[] FrameMiou, double ClipMiou, int Labels);
+/// <summary>One clip's line in eval.json. <c>BackgroundMiou</c>: the floor, predicting background everywhere on the same frames (<see cref="ClipSegmentationEval.BackgroundOnlyMeanIoU"/>).</summary>
+public sealed record ClipScore(string Clip, string[] Frames, double[] FrameMiou, double ClipMiou, int Labels, double? BackgroundMiou = null);
 
 /// <summary>eval.json. <c>DatasetMiou</c> is set in the per-dataset scope only: the mIoU of the single dataset-wide matching.</summary>
 public sealed record VideoSegmentationReport(string Backbone, string Scope, double? DatasetMiou, int Clusters, int PcaDimensions, int Restarts, ulong Seed,
-    int MaxFrames, int FrameStride, int ImageSize, double MeanClipMiou, double MeanFrameMiou, ClipScore[] Clips);
+    int MaxFrames, int FrameStride, int ImageSize, double MeanClipMiou, double MeanFrameMiou, ClipScore[] Clips, double? MeanBackgroundMiou = null);
 
 /// <summary>
 /// The unsupervised video segmentation evaluation over DAVIS / YouTube-VOS style clips with a frozen backbone:
@@ -57,8 +57,8 @@ public static class VideoSegmentationEval
             {
                 int labels = Math.Max(2, masks.Max(m => m.MaxLabel) + 1);
                 var r = ClipSegmentationEval.Evaluate(features, grid, grid, masks, labels, c);
-                scores.Add(new ClipScore(clip.Name, stems.ToArray(), r.FrameMeanIoU, r.ClipMeanIoU, labels));
-                WriteOverlays(options.VizDir, clip, stems, masks, r);
+                scores.Add(new ClipScore(clip.Name, stems.ToArray(), r.FrameMeanIoU, r.ClipMeanIoU, labels, ClipSegmentationEval.BackgroundOnlyMeanIoU(masks)));
+                await WriteOverlaysAsync(options.VizDir, clip, stems, masks, r, ct).ConfigureAwait(false);
                 features.Dispose();
             }
             else loaded.Add((clip, stems.ToArray(), features, masks));
@@ -72,8 +72,9 @@ public static class VideoSegmentationEval
             datasetMiou = miou;
             for (int i = 0; i < loaded.Count; i++)
             {
-                scores.Add(new ClipScore(loaded[i].Clip.Name, loaded[i].Stems, results[i].FrameMeanIoU, results[i].ClipMeanIoU, labels));
-                WriteOverlays(options.VizDir, loaded[i].Clip, loaded[i].Stems, loaded[i].Masks, results[i]);
+                scores.Add(new ClipScore(loaded[i].Clip.Name, loaded[i].Stems, results[i].FrameMeanIoU, results[i].ClipMeanIoU, labels,
+                    ClipSegmentationEval.BackgroundOnlyMeanIoU(loaded[i].Masks)));
+                await WriteOverlaysAsync(options.VizDir, loaded[i].Clip, loaded[i].Stems, loaded[i].Masks, results[i], ct).ConfigureAwait(false);
             }
         }
         string scopeName = c.Scope switch { ClusteringScope.PerClip => "per_clip", ClusteringScope.PerFrame => "per_frame", _ => "per_dataset" };
@@ -81,7 +82,8 @@ public static class VideoSegmentationEval
             c.Clusters, c.PcaDimensions, c.Restarts, c.Seed, options.MaxFrames, options.FrameStride, options.ImageSize,
             scores.Select(s => s.ClipMiou).DefaultIfEmpty(double.NaN).Average(),
             scores.SelectMany(s => s.FrameMiou).DefaultIfEmpty(double.NaN).Average(),
-            scores.ToArray());
+            scores.ToArray(),
+            scores.Select(s => s.BackgroundMiou ?? double.NaN).DefaultIfEmpty(double.NaN).Average());
         if (outputDir is not null)
         {
             Directory.CreateDirectory(outputDir);
@@ -90,11 +92,19 @@ public static class VideoSegmentationEval
         return report;
     }
 
-    private static void WriteOverlays(string? vizDir, VideoSegmentationClip clip, IReadOnlyList<string> stems, LabelMap[] masks, ClipEvalResult r)
+    private static async Task WriteOverlaysAsync(string? vizDir, VideoSegmentationClip clip, IReadOnlyList<string> stems, LabelMap[] masks,
+        ClipEvalResult r, CancellationToken ct)
     {
         if (vizDir is null) return;
-        for (int f = 0; f < stems.Count; f++)
-            SegmentationOverlay.Write(Path.Combine(clip.FramesDir, stems[f] + ".jpg"), masks[f], r.ClusterMaps[f], r.ClusterToLabel[f],
-                Path.Combine(vizDir, clip.Name, stems[f] + ".png"));
+        var pictures = await clip.LoadPicturesAsync(stems, masks[0].Width, masks[0].Height, ct).ConfigureAwait(false);
+        try
+        {
+            for (int f = 0; f < stems.Count; f++)
+                SegmentationOverlay.Write(pictures[f], masks[f], r.ClusterMaps[f], r.ClusterToLabel[f], Path.Combine(vizDir, clip.Name, stems[f] + ".png"));
+        }
+        finally
+        {
+            foreach (var p in pictures) p.Dispose();
+        }
     }
 }

@@ -152,7 +152,22 @@ public class SegmentationConfusionTests
         Assert.Null(m.PerLabelIoU[1]);
         Assert.Null(m.PerLabelIoU[3]);
         Assert.Equal(1.0, m.MeanIoU, 12);
-        Assert.Equal(-1, m.ClusterToLabel[2]);
+        Assert.Equal(0, m.ClusterToLabel[2]); // unmatched: merged into background
+    }
+
+    [Fact]
+    public void UnmatchedClustersAreMergedIntoBackgroundAsTimeTDoes()
+    {
+        // Cluster 0 takes background (IoU 3/4 beats cluster 2's 1/4), cluster 1 takes label 1, cluster 2 is left over.
+        // Merged into background (TimeT's PredsmIoU): background IoU 4/4, label 1 IoU 1 → 1.0. Left out it would be (3/4 + 1) / 2.
+        int[] gt = { 0, 0, 0, 0, 1, 1 };
+        int[] pred = { 0, 0, 0, 2, 1, 1 };
+        var m = Of(3, 2, pred, gt).Match();
+        Assert.Equal(new[] { 0, 1, 0 }, m.ClusterToLabel);
+        Assert.Equal(1.0, m.PerLabelIoU[0]!.Value, 12);
+        Assert.Equal(1.0, m.MeanIoU, 12);
+        // ScoreUnder with the unmatched cluster predicting nothing gives the other reading.
+        Assert.Equal(0.75, Of(3, 2, pred, gt).ScoreUnder([0, 1, -1])[0]!.Value, 12);
     }
 
     [Fact]
@@ -184,5 +199,22 @@ public class SegmentationConfusionTests
         Assert.Throws<ArgumentOutOfRangeException>(() => c.Add(new[] { 2 }, new[] { 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => c.Add(new[] { 0 }, new[] { 3 }));
         Assert.Throws<ArgumentException>(() => c.Add(new[] { 0, 1 }, new[] { 0 }));
+    }
+}
+
+public class BackgroundFloorTests
+{
+    [Fact]
+    public void BackgroundEverywhereScoresBackgroundIoUOverThePresentLabels()
+    {
+        // 7 counted pixels (one void), 5 of them background; labels 0, 1, 2 present: (5/7) / 3.
+        var masks = new[] { new LabelMap(2, 2, [0, 0, 1, 255]), new LabelMap(2, 2, [0, 0, 0, 2]) };
+        double floor = ClipSegmentationEval.BackgroundOnlyMeanIoU(masks);
+        Assert.Equal(5.0 / 7 / 3, floor, 12);
+        // Same number through the confusion: one cluster everywhere, matched to background (its best IoU).
+        var c = new SegmentationConfusion(1, 3);
+        foreach (var m in masks) c.Add(new int[m.Labels.Length], m.Labels);
+        Assert.Equal(c.Match().MeanIoU, floor, 12);
+        Assert.True(double.IsNaN(ClipSegmentationEval.BackgroundOnlyMeanIoU([new LabelMap(1, 1, [255])])));
     }
 }
