@@ -76,13 +76,20 @@ public sealed class CrashSoakTests(ITestOutputHelper output) : IDisposable
         }
 
         Assert.True(kills >= Kills * 2 / 3, $"only {kills} runs were killed before finishing");
-        var finish = Cli("run", "p.json");
-        Assert.True(finish.Code == 0, finish.Out + finish.Err);
+        string finishOut;
+        long peak;
+        using (var last = new RunningCli(_dir.Path, "run", "p.json"))
+        {
+            (int code, peak) = last.ExitWithPeakMemory(TimeSpan.FromMinutes(5));
+            finishOut = last.Out;
+            Assert.True(code == 0, last.Out + last.Err);
+        }
+
 
         // The cache: every clip once, the same tracks as an uninterrupted track run.
         Assert.Equal(0, Cli("cache", "verify", "p.json").Code);
         var list = Cli("cache", "ls", "p.json");
-        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(list.Out, $@"\bclips {clips}\b"), $"{list.Out}\n--- last run:\n{finish.Out}");
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(list.Out, $@"\bclips {clips}\b"), $"{list.Out}\n--- last run:\n{finishOut}");
         Assert.Matches($@"\brows {clips}\b", list.Out);
         Pipeline("clean.json", "clean-cache");
         Assert.Equal(0, Cli("track", "clean.json").Code);
@@ -98,7 +105,7 @@ public sealed class CrashSoakTests(ITestOutputHelper output) : IDisposable
         Assert.True(File.Exists(_dir.File("ckpt/epoch-0002.ckpt.safetensors")));
         Assert.True(File.Exists(_dir.File("ckpt/student-backbone.safetensors")));
         Assert.Empty(Directory.GetFiles(_dir.File("ckpt"), "*.tmp*"));
-        output.WriteLine($"{kills} SIGKILLs survived over {Videos} videos, {clips} clips, {steps} steps in {clock.Elapsed.TotalSeconds:F0} s");
+        output.WriteLine($"{kills} SIGKILLs survived over {Videos} videos, {clips} clips, {steps} steps in {clock.Elapsed.TotalSeconds:F0} s; the last run's peak RSS {peak / 1e6:F0} MB");
     }
 
     // Anything the run has written so far: manifest entries, checkpoints, log lines.
