@@ -36,8 +36,7 @@ public sealed class CoTrackerOnlinePredictor
         long b = video.shape[0], t = video.shape[1], h = video.shape[3], w = video.shape[4];
         int mh = CoTrackerThreeOffline.ModelHeight, mw = CoTrackerThreeOffline.ModelWidth;
         using var scope = NewDisposeScope();
-        var resized = nn.functional.interpolate(video.reshape(b * t, video.shape[2], h, w), new long[] { mh, mw },
-            mode: InterpolationMode.Bilinear, align_corners: true).reshape(b, t, 3, mh, mw);
+        var resized = CoTrackerPredictor.ToModelSize(video);
 
         Tensor modelQueries;
         if (queries is not null)

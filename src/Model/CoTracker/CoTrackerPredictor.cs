@@ -61,8 +61,7 @@ public sealed class CoTrackerPredictor
         long b = video.shape[0], t = video.shape[1], h = video.shape[3], w = video.shape[4];
         int mh = CoTrackerThreeOffline.ModelHeight, mw = CoTrackerThreeOffline.ModelWidth;
         using var scope = NewDisposeScope();
-        var resized = nn.functional.interpolate(video.reshape(b * t, video.shape[2], h, w), new long[] { mh, mw },
-            mode: InterpolationMode.Bilinear, align_corners: true).reshape(b, t, 3, mh, mw);
+        var resized = ToModelSize(video);
 
         Tensor modelQueries;
         bool support = queries is not null;
@@ -100,6 +99,15 @@ public sealed class CoTrackerPredictor
         return new CoTrackerPrediction(tracks.DetachFromDisposeScope(), visible.DetachFromDisposeScope(),
             modelQueries.DetachFromDisposeScope(), raw.Coords.clone().DetachFromDisposeScope(),
             raw.Vis.clone().DetachFromDisposeScope(), raw.Conf.clone().DetachFromDisposeScope());
+    }
+
+    /// <summary>[B, T, 3, H, W] frames resized to the model's 384 × 512, bilinear with aligned corners, as both official predictors do.</summary>
+    internal static Tensor ToModelSize(Tensor video)
+    {
+        long b = video.shape[0], t = video.shape[1];
+        int mh = CoTrackerThreeOffline.ModelHeight, mw = CoTrackerThreeOffline.ModelWidth;
+        return nn.functional.interpolate(video.reshape(b * t, video.shape[2], video.shape[3], video.shape[4]), new long[] { mh, mw },
+            mode: InterpolationMode.Bilinear, align_corners: true).reshape(b, t, 3, mh, mw);
     }
 }
 
