@@ -50,7 +50,7 @@ internal sealed class GraphContext(PipelineOptions options, RunMode mode, Trajec
     {
         if (Cache.TryClaim(Set, videoHash) is not { } claim) return false;
         lock (_lock) _claims.Add(claim);
-        MarkFinished(Cache.FinishedClips(Set));
+        MarkFinished(Cache.FinishedClips(Set, videoHash));
         return true;
     }
 

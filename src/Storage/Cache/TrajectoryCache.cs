@@ -61,6 +61,13 @@ public sealed class TrajectoryCache
         return State().PartsOf(set.Id).SelectMany(p => p.Clips).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>The clip keys of <paramref name="set"/> from video <paramref name="videoHash"/> that are finished.</summary>
+    public IReadOnlySet<string> FinishedClips(TrackSet set, string videoHash)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return State().PartsOf(set.Id).SelectMany(p => p.Clips).Where(c => c.Video == videoHash).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>The finished clips of <paramref name="set"/> with the content hash of the video each came from, by clip key.</summary>
     public IReadOnlyDictionary<string, string> FinishedClipVideos(TrackSet set)
     {

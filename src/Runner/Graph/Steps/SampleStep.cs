@@ -20,12 +20,13 @@ internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<Re
         Dictionary<string, CachedClip>? cached = null;
         int toTrack = 0, found = 0;
         // Tracking a video takes its claim first: a concurrent run on the same cache never tracks the same clips.
-        bool mayTrack = misses is not null && (plans.Select((p, i) => g.Set.ClipKey(work.Video.Hash, i, p.FrameIndices)).All(g.IsFinished) || g.TryClaim(work.Video.Hash));
+        string[] keys = [.. plans.Select((p, i) => g.Set.ClipKey(work.Video.Hash, i, p.FrameIndices))];
+        bool mayTrack = misses is not null && (keys.All(g.IsFinished) || g.TryClaim(work.Video.Hash));
         if (misses is not null && !mayTrack) g.Log($"  {video.Source.Name}: another run on this cache is tracking it; left to that run");
         for (int i = 0; i < plans.Count; i++)
         {
             ClipPlan plan = plans[i];
-            string key = g.Set.ClipKey(work.Video.Hash, i, plan.FrameIndices);
+            string key = keys[i];
             if (g.IsFinished(key))
             {
                 if (!g.StreamToTrainer || g.Seen.Contains(key))
