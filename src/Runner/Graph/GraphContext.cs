@@ -64,6 +64,13 @@ internal sealed class GraphContext(PipelineOptions options, RunMode mode, Trajec
         }
     }
 
+    /// <summary>A video failed: counted, and recorded (which may trip the breaker).</summary>
+    public void VideoFailed(Core.Media.FailureRecord record)
+    {
+        Stats.Run.VideoFailed();
+        Failures.Failed(record);
+    }
+
     public bool IsFinished(string key)
     {
         lock (_lock) return _finished.Contains(key);

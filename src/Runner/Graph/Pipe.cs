@@ -84,6 +84,20 @@ internal sealed class Pipe<T> : IPipe
         }
     }
 
+    /// <summary>Puts in an item the buffer's reader will own; when it cannot go in (cancelled, faulted) it is disposed here, never leaked.</summary>
+    public async ValueTask WriteOwnedAsync<TOwned>(TOwned item, long bytes, StageWorker writer, CancellationToken ct) where TOwned : T, IDisposable
+    {
+        try
+        {
+            await WriteAsync(item, bytes, writer, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            item.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Takes items until the buffer completes; time spent waiting is <paramref name="reader"/>'s starved time.</summary>
     public async IAsyncEnumerable<T> ReadAllAsync(StageWorker reader, [EnumeratorCancellation] CancellationToken ct)
     {

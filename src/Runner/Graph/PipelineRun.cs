@@ -117,17 +117,12 @@ internal static class PipelineRun
             if (request.Mode == RunMode.Train && !stream) videos = [];
             stats.Run.VideosTotal = videos.Count;
             var failures = new FailureLog(options.Runtime.MaxConsecutiveFailures, Log, interrupts.Stop);
-            foreach (var failure in plan.Failures)
-            {
-                stats.Run.VideoFailed();
-                failures.Failed(failure);
-            }
-
             var g = new GraphContext(options, request.Mode, cache, set, queries, finished, stats, failures, Log)
             {
                 StreamToTrainer = session is not null && stream,
                 Seen = session?.Seen ?? new HashSet<string>(),
             };
+            foreach (var failure in plan.Failures) g.VideoFailed(failure);
             var graph = new StreamingGraph(g, session, () => TrackerFactory.Create(options.Tracker, options.Runtime.Threads.Tracker, request.TrackerName, options.Runtime.Device),
                 () => ReplayClips(cache, set, plan));
             Log($"threads: {options.Runtime.Threads.DecodeWorkers} decode workers × {options.Runtime.Threads.FfmpegThreads} ffmpeg threads, tracker {options.Runtime.Threads.Tracker}, torch {options.Runtime.Threads.Torch}; " +

@@ -35,18 +35,18 @@ internal sealed class DecodeStep(GraphContext g, Pipe<DecodedWork> output, Cance
             }
             catch (TimeoutRejectedException)
             {
-                Fail(new FailureRecord(video.Source.Path, "decode", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                g.VideoFailed(new FailureRecord(video.Source.Path, "decode", string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"did not finish within decode.timeoutSeconds = {g.Options.Decode.TimeoutSeconds} s; ffmpeg was killed")));
                 return;
             }
             catch (VideoFailedException e)
             {
-                Fail(e.Record);
+                g.VideoFailed(e.Record);
                 return;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                Fail(new FailureRecord(video.Source.Path, "decode", e.Message));
+                g.VideoFailed(new FailureRecord(video.Source.Path, "decode", e.Message));
                 return;
             }
         }
@@ -61,11 +61,5 @@ internal sealed class DecodeStep(GraphContext g, Pipe<DecodedWork> output, Cance
             decoded.Dispose();
             throw;
         }
-    }
-
-    private void Fail(FailureRecord record)
-    {
-        g.Stats.Run.VideoFailed();
-        g.Failures.Failed(record);
     }
 }

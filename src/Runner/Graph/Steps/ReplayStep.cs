@@ -29,15 +29,7 @@ internal sealed class ReplayStep(GraphContext g, Pipe<ReadyClip> output, IReadOn
                 ReadyClip? ready = null;
                 await worker.TimeAsync(async () => ready = await LoadAsync(clip, epoch, slot, ct).ConfigureAwait(false)).ConfigureAwait(false);
                 if (ready is null) continue;
-                try
-                {
-                    await output.WriteAsync(ready, ready.Pixels.Bytes, worker, ct).ConfigureAwait(false);
-                }
-                catch
-                {
-                    ready.Dispose();
-                    throw;
-                }
+                await output.WriteOwnedAsync(ready, ready.Pixels.Bytes, worker, ct).ConfigureAwait(false);
             }
         }
     }

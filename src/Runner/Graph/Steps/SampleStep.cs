@@ -40,7 +40,7 @@ internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<Re
                 {
                     found++;
                     var ready = new ReadyClip(video.Source.Path, tracks, ClipPixels.Copy(video, plan), 0, ReadyClip.ArrivalSlot);
-                    await WriteAsync(hits!, ready, ready.Pixels.Bytes, worker, ct).ConfigureAwait(false);
+                    await hits!.WriteOwnedAsync(ready, ready.Pixels.Bytes, worker, ct).ConfigureAwait(false);
                     continue;
                 }
                 // Named by the manifest but unreadable (a damaged part): track it again.
@@ -57,7 +57,7 @@ internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<Re
             toTrack++;
             double[] times = plan.FrameIndices.Select(f => video.Frames[f].Timestamp.TotalSeconds).ToArray();
             var clip = new ClipWork(work.Video, i, plan, key, times, ClipPixels.Copy(video, plan));
-            await WriteAsync(misses, clip, clip.Pixels.Bytes, worker, ct).ConfigureAwait(false);
+            await misses.WriteOwnedAsync(clip, clip.Pixels.Bytes, worker, ct).ConfigureAwait(false);
         }
 
         g.Stats.Run.Cached(found);
@@ -83,19 +83,6 @@ internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<Re
         {
             g.Log($"  cached tracks of {videoHash[..12]} unreadable ({e.Message}): tracking them again");
             return new Dictionary<string, CachedClip>(StringComparer.Ordinal);
-        }
-    }
-
-    private static async ValueTask WriteAsync<T>(Pipe<T> pipe, T item, long bytes, StageWorker worker, CancellationToken ct) where T : IDisposable
-    {
-        try
-        {
-            await pipe.WriteAsync(item, bytes, worker, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            item.Dispose();
-            throw;
         }
     }
 }

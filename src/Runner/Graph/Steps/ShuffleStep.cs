@@ -36,14 +36,6 @@ internal sealed class ShuffleStep(Pipe<ReadyClip> output, int capacity, int seed
         ReadyClip clip = _held[i];
         _held[i] = _held[^1];
         _held.RemoveAt(_held.Count - 1);
-        try
-        {
-            await output.WriteAsync(clip, clip.Pixels.Bytes, worker, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            clip.Dispose();
-            throw;
-        }
+        await output.WriteOwnedAsync(clip, clip.Pixels.Bytes, worker, ct).ConfigureAwait(false);
     }
 }

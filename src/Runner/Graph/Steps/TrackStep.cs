@@ -41,11 +41,7 @@ internal sealed class TrackStep(GraphContext g, Func<IPointTracker> create, Pipe
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
-            foreach (var video in clips.Select(c => c.Video).Distinct())
-            {
-                g.Stats.Run.VideoFailed();
-                g.Failures.Failed(new FailureRecord(video.Source.Path, "track", e.Message));
-            }
+            foreach (var video in clips.Select(c => c.Video).Distinct()) g.VideoFailed(new FailureRecord(video.Source.Path, "track", e.Message));
 
             foreach (ClipWork clip in clips) clip.Dispose();
             return;
@@ -55,15 +51,7 @@ internal sealed class TrackStep(GraphContext g, Func<IPointTracker> create, Pipe
         CachedClip[] rows = clips.Select((c, b) => CachedClips.From(g.Set, result, b, c.Video.Hash, c.Video.Source.Path, c.Index,
             [.. c.Plan.FrameIndices], c.TimestampsSeconds, c.Pixels.Width, c.Pixels.Height)).ToArray();
         var tracked = new TrackedBatch(clips, rows);
-        try
-        {
-            await output.WriteAsync(tracked, tracked.Bytes, worker, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            tracked.Dispose();
-            throw;
-        }
+        await output.WriteOwnedAsync(tracked, tracked.Bytes, worker, ct).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

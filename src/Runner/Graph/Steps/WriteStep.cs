@@ -28,10 +28,7 @@ internal sealed class WriteStep(GraphContext g, Pipe<ReadyClip>? ready)
         {
             // Still failing after the retries: these clips' videos fail, the run goes on (the breaker stops it if every write fails).
             foreach (var video in batch.Clips.Select(c => c.Video).Distinct())
-            {
-                g.Stats.Run.VideoFailed();
-                g.Failures.Failed(new Core.Media.FailureRecord(video.Source.Path, "write", $"cache write failed after {g.Options.Runtime.StorageRetries} retries: {e.Message}"));
-            }
+                g.VideoFailed(new Core.Media.FailureRecord(video.Source.Path, "write", $"cache write failed after {g.Options.Runtime.StorageRetries} retries: {e.Message}"));
 
             batch.Dispose();
             return;
