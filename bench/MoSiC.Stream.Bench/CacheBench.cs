@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
-using MoSiC.Stream.Runner.Track;
+using MoSiC.Stream.Graph.Cache;
 using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Stages.Track.LucasKanade;

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using MoSiC.Stream.Eval.Segmentation;
 using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Checkpoints;
-using MoSiC.Stream.Model.Eval;
 using MoSiC.Stream.Model.Vit;
-using MoSiC.Stream.Runner.Eval;
 using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Bench;

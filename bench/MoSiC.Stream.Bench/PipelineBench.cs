@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
 using MoSiC.Stream.Core.Options;
-using MoSiC.Stream.Runner.Cli;
-using MoSiC.Stream.Runner.Graph.Messages;
+using MoSiC.Stream.Graph.Cache;
 using MoSiC.Stream.Runner.Pipelines;
-using MoSiC.Stream.Runner.Track;
+using MoSiC.Stream.Runner.Run;
 using MoSiC.Stream.Stages.Discover;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Storage.Cache;

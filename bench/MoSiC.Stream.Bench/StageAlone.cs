@@ -1,16 +1,17 @@
 using System.Diagnostics;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Graph.Cache;
+using MoSiC.Stream.Graph.Messages;
+using MoSiC.Stream.Graph.Replay;
 using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Augment;
 using MoSiC.Stream.Model.Train;
-using MoSiC.Stream.Runner.Graph.Messages;
-using MoSiC.Stream.Runner.Track;
-using MoSiC.Stream.Runner.Train;
 using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Stages.Sample;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Storage.Cache;
+using MoSiC.Stream.Training;
 
 namespace MoSiC.Stream.Bench;
 

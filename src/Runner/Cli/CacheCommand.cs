@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MoSiC.Stream.Runner.Track;
+using MoSiC.Stream.Runner.CacheTools;
 
 namespace MoSiC.Stream.Runner.Cli;
 

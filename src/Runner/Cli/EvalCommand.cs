@@ -1,11 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using MoSiC.Stream.Eval.Segmentation;
 using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Checkpoints;
-using MoSiC.Stream.Model.Eval;
 using MoSiC.Stream.Model.Vit;
-using MoSiC.Stream.Runner.Eval;
 using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Runner.Cli;

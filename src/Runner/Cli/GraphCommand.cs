@@ -1,5 +1,7 @@
 using System.CommandLine;
-using MoSiC.Stream.Runner.Graph;
+using MoSiC.Stream.Graph.Discover;
+using MoSiC.Stream.Graph.Plumbing;
+using MoSiC.Stream.Runner.Run;
 
 namespace MoSiC.Stream.Runner.Cli;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MoSiC.Stream.Runner.Graph;
+using MoSiC.Stream.Graph.Plumbing;
 
 namespace MoSiC.Stream.Runner.Cli;
 

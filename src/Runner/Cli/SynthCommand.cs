@@ -1,7 +1,7 @@
 using System.CommandLine;
 using MoSiC.Stream.Core.Options;
-using MoSiC.Stream.Stages.Synthetic;
-using MoSiC.Stream.Stages.Synthetic.Hostile;
+using MoSiC.Stream.Synthetic;
+using MoSiC.Stream.Synthetic.Hostile;
 
 namespace MoSiC.Stream.Runner.Cli;
 
@@ -38,9 +38,15 @@ internal static class SynthCommand
 
             var options = defaults with
             {
-                Videos = result.GetValue(videos), Seed = result.GetValue(seed), Frames = result.GetValue(frames),
-                Width = result.GetValue(width), Height = result.GetValue(height), Fps = result.GetValue(fps),
-                TrackPoints = result.GetValue(points), PanBackground = !result.GetValue(noPan), Parallelism = result.GetValue(parallel),
+                Videos = result.GetValue(videos),
+                Seed = result.GetValue(seed),
+                Frames = result.GetValue(frames),
+                Width = result.GetValue(width),
+                Height = result.GetValue(height),
+                Fps = result.GetValue(fps),
+                TrackPoints = result.GetValue(points),
+                PanBackground = !result.GetValue(noPan),
+                Parallelism = result.GetValue(parallel),
             };
             var errors = options.Validate();
             if (errors.Count > 0)

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using MoSiC.Stream.Runner.Graph;
-using MoSiC.Stream.Runner.Track;
+using MoSiC.Stream.Graph.Plumbing;
+using MoSiC.Stream.Runner.TrackTools;
 
 namespace MoSiC.Stream.Runner.Cli;
 

@@ -8,7 +8,7 @@ namespace MoSiC.Stream.Stages.Encode;
 /// temporary name and renamed only after ffmpeg exits cleanly, so an interrupted run never leaves
 /// a truncated file under the final name. Dispose without <see cref="CompleteAsync"/> to abort.
 /// </summary>
-internal sealed class FfmpegVideoWriter : IAsyncDisposable
+public sealed class FfmpegVideoWriter : IAsyncDisposable
 {
     /// <summary>Suffix of the file being written; stale ones are safe to delete.</summary>
     public const string PartialSuffix = ".partial";

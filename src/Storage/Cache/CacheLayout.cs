@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using MoSiC.Stream.Core.Files;
 
 namespace MoSiC.Stream.Storage.Cache;
 
@@ -26,7 +27,7 @@ internal static partial class CacheLayout
     public const string PartSuffix = ".parquet";
 
     /// <summary>What every temporary name holds (<c>.&lt;final name&gt;.tmp-&lt;pid&gt;-&lt;random&gt;</c>).</summary>
-    public const string TempMarker = ".tmp-";
+    public const string TempMarker = AtomicFile.TempMarker;
 
     /// <summary>Digits of an entry's sequence number; more are allowed when the log outgrows them.</summary>
     public const int SequenceDigits = 8;

@@ -103,7 +103,11 @@ public sealed class TrajectoryCache
         // The entry last: until it exists the part is an orphan that no reader trusts.
         ManifestBody entry = await _log.AppendAsync(snapshot: false, n => new ManifestBody
         {
-            Sequence = n, Snapshot = false, CreatedUtc = Options.Clock.GetUtcNow(), Writer = Snapshots.Writer, Parts = [part],
+            Sequence = n,
+            Snapshot = false,
+            CreatedUtc = Options.Clock.GetUtcNow(),
+            Writer = Snapshots.Writer,
+            Parts = [part],
         }, ct).ConfigureAwait(false);
         await CompactIfDueAsync(entry.Sequence, ct).ConfigureAwait(false);
     }

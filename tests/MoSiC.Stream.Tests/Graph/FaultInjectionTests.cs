@@ -1,5 +1,5 @@
-using MoSiC.Stream.Core.Options;
-using MoSiC.Stream.Runner.Graph;
+using MoSiC.Stream.Graph;
+using MoSiC.Stream.Graph.Plumbing;
 using MoSiC.Stream.Storage.Cache;
 
 namespace MoSiC.Stream.Tests.Graph;

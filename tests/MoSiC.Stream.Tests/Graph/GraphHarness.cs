@@ -1,13 +1,17 @@
 using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Graph;
+using MoSiC.Stream.Graph.Cache;
+using MoSiC.Stream.Graph.Discover;
+using MoSiC.Stream.Graph.Messages;
+using MoSiC.Stream.Graph.Metrics;
+using MoSiC.Stream.Graph.Plumbing;
+using MoSiC.Stream.Graph.Train;
 using MoSiC.Stream.Model.Train.Persist;
-using MoSiC.Stream.Runner.Graph;
-using MoSiC.Stream.Runner.Graph.Messages;
-using MoSiC.Stream.Runner.Graph.Profiling;
-using MoSiC.Stream.Runner.Track;
 using MoSiC.Stream.Stages.Discover;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Storage.Cache;
 using MoSiC.Stream.Storage.Identity;
+using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Graph;

@@ -1,6 +1,8 @@
-using MoSiC.Stream.Runner.Graph;
-using MoSiC.Stream.Runner.Graph.Profiling;
-using MoSiC.Stream.Tests.Support;
+using MoSiC.Stream.Graph;
+using MoSiC.Stream.Graph.Discover;
+using MoSiC.Stream.Graph.Metrics;
+using MoSiC.Stream.Graph.Plumbing;
+using MoSiC.Stream.Graph.Train;
 
 namespace MoSiC.Stream.Tests.Graph;
 

@@ -31,18 +31,3 @@ internal static class Ffmpeg
     public static byte[] ReferenceFrame(string input, int index) =>
         Run("-i", input, "-vf", $"select=eq(n\\,{index})", "-fps_mode", "passthrough", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1");
 }
-
-/// <summary>A temporary folder, deleted when disposed.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mosic-test-" + Guid.NewGuid().ToString("N")[..12]);
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-}

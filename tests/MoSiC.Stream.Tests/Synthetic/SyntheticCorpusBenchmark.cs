@@ -1,6 +1,6 @@
-using MoSiC.Stream.Core.Options;
 using System.Diagnostics;
-using MoSiC.Stream.Stages.Synthetic;
+using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Synthetic;
 using Xunit.Abstractions;
 
 namespace MoSiC.Stream.Tests.Synthetic;

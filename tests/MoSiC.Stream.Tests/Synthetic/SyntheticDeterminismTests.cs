@@ -1,5 +1,5 @@
 using MoSiC.Stream.Core.Options;
-using MoSiC.Stream.Stages.Synthetic;
+using MoSiC.Stream.Synthetic;
 
 namespace MoSiC.Stream.Tests.Synthetic;
 

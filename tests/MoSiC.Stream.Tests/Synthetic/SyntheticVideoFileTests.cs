@@ -1,4 +1,4 @@
-using MoSiC.Stream.Stages.Synthetic;
+using MoSiC.Stream.Synthetic;
 
 namespace MoSiC.Stream.Tests.Synthetic;
 

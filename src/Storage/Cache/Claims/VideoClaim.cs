@@ -1,5 +1,5 @@
 using System.Globalization;
-using MoSiC.Stream.Storage.Cache.Files;
+using MoSiC.Stream.Core.Files;
 
 namespace MoSiC.Stream.Storage.Cache.Claims;
 

@@ -1,4 +1,4 @@
-using MoSiC.Stream.Storage.Cache.Files;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Storage.Cache.Manifest;
 
 namespace MoSiC.Stream.Storage.Cache.Maintenance;
@@ -16,7 +16,13 @@ internal static class Snapshots
         IReadOnlyList<NumberRange> gaps = state.GapsForSnapshot();
         return log.AppendAsync(snapshot: true, n => new ManifestBody
         {
-            Sequence = n, Snapshot = true, CreatedUtc = clock.GetUtcNow(), Writer = Writer, Through = through, Gaps = gaps, Parts = parts,
+            Sequence = n,
+            Snapshot = true,
+            CreatedUtc = clock.GetUtcNow(),
+            Writer = Writer,
+            Through = through,
+            Gaps = gaps,
+            Parts = parts,
         }, ct);
     }
 

@@ -1,4 +1,4 @@
-using MoSiC.Stream.Storage.Cache.Files;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Storage.Cache.Manifest;
 using MoSiC.Stream.Storage.Cache.Parquet;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MoSiC.Stream.Core.Files;
 
 namespace MoSiC.Stream.Storage.Cache.Manifest;
 
@@ -28,7 +29,7 @@ internal sealed class ManifestLog(string dir)
         {
             ManifestBody body = build(next);
             string path = System.IO.Path.Combine(Dir, CacheLayout.EntryName(next, snapshot));
-            if (await Files.AtomicFile.TryCreateAsync(path, ManifestCodec.Encode(body), ct).ConfigureAwait(false)) return body;
+            if (await AtomicFile.TryCreateAsync(path, ManifestCodec.Encode(body), ct).ConfigureAwait(false)) return body;
             // Another writer took this number between our listing and our rename: try the one after it.
             next = Math.Max(next + 1, HighestNumber() + 1);
         }

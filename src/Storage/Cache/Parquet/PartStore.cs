@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using MoSiC.Stream.Storage.Cache.Files;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Storage.Cache.Manifest;
 
 namespace MoSiC.Stream.Storage.Cache.Parquet;

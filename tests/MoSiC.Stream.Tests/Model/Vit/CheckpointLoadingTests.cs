@@ -1,7 +1,6 @@
 using MoSiC.Stream.Model.Checkpoints;
 using MoSiC.Stream.Model.Vit;
 using MoSiC.Stream.Model.Vit.PosEmbed;
-using MoSiC.Stream.Tests.Support;
 using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Tests.Model.Vit;

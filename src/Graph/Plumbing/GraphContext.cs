@@ -1,0 +1,83 @@
+using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Graph.Metrics;
+using MoSiC.Stream.Stages.Track;
+using MoSiC.Stream.Storage.Cache;
+
+namespace MoSiC.Stream.Graph.Plumbing;
+
+/// <summary>What every step of one run shares: settings, the cache and its track set, the finished-clip index, counters and the failure log.</summary>
+public sealed class GraphContext(PipelineOptions options, RunMode mode, TrajectoryCache cache, TrackSet set, QuerySpec queries,
+    IReadOnlyDictionary<string, string> finished, PipelineStats stats, FailureLog failures, Action<string> log)
+{
+    private readonly HashSet<string> _finished = [.. finished.Keys];
+    private readonly Lock _lock = new();
+
+    public PipelineOptions Options { get; } = options;
+
+    public RunMode Mode { get; } = mode;
+
+    public TrajectoryCache Cache { get; } = cache;
+
+    public TrackSet Set { get; } = set;
+
+    public QuerySpec Queries { get; } = queries;
+
+    public PipelineStats Stats { get; } = stats;
+
+    public FailureLog Failures { get; } = failures;
+
+    public Action<string> Log { get; } = log;
+
+    /// <summary>Retries around cache reads and writes.</summary>
+    public Polly.ResiliencePipeline Storage { get; } = StorageResilience.Create(options.Runtime.StorageRetries, log);
+
+    /// <summary>Whether the stream's clips go on to the trainer (not in track mode, nor when a resumed run is past its streamed epoch).</summary>
+    public bool StreamToTrainer { get; init; }
+
+    /// <summary>Clips a resumed run already trained on in its streamed epoch: they are not fed again.</summary>
+    public IReadOnlySet<string> Seen { get; init; } = new HashSet<string>();
+
+    /// <summary>Clips of the set found missing in the cache in train mode (they need a track run).</summary>
+    public int Uncached;
+
+    private readonly List<Storage.Cache.Claims.VideoClaim> _claims = [];
+
+    /// <summary>
+    /// Claims a video for tracking, so a concurrent run on the same cache leaves it alone; false when another run
+    /// holds it. Then reloads the finished clips, in case that run finished some of them since this one started.
+    /// </summary>
+    public bool TryClaim(string videoHash)
+    {
+        if (Cache.TryClaim(Set, videoHash) is not { } claim) return false;
+        lock (_lock) _claims.Add(claim);
+        MarkFinished(Cache.FinishedClips(Set, videoHash));
+        return true;
+    }
+
+    /// <summary>Gives back every claim (the run is over, its clips written or abandoned).</summary>
+    public void ReleaseClaims()
+    {
+        lock (_lock)
+        {
+            _claims.ForEach(c => c.Dispose());
+            _claims.Clear();
+        }
+    }
+
+    /// <summary>A video failed: counted, and recorded (which may trip the breaker).</summary>
+    public void VideoFailed(Core.Media.FailureRecord record)
+    {
+        Stats.Run.VideoFailed();
+        Failures.Failed(record);
+    }
+
+    public bool IsFinished(string key)
+    {
+        lock (_lock) return _finished.Contains(key);
+    }
+
+    public void MarkFinished(IEnumerable<string> keys)
+    {
+        lock (_lock) _finished.UnionWith(keys);
+    }
+}

@@ -1,0 +1,203 @@
+using MoSiC.Stream.Graph.Batch;
+using MoSiC.Stream.Graph.Cache;
+using MoSiC.Stream.Graph.Decode;
+using MoSiC.Stream.Graph.Messages;
+using MoSiC.Stream.Graph.Metrics;
+using MoSiC.Stream.Graph.Plumbing;
+using MoSiC.Stream.Graph.Replay;
+using MoSiC.Stream.Graph.Sample;
+using MoSiC.Stream.Graph.Shuffle;
+using MoSiC.Stream.Graph.Track;
+using MoSiC.Stream.Graph.Train;
+using MoSiC.Stream.Stages.Track;
+
+namespace MoSiC.Stream.Graph;
+
+/// <summary>How a graph run ended.</summary>
+/// <param name="Stopped">A stop was requested (Ctrl-C, SIGTERM, the failure breaker): work in flight was finished, the rest left for a rerun.</param>
+/// <param name="Fault">The error of the stage whose machinery failed, which stopped the run; null otherwise.</param>
+public sealed record GraphOutcome(bool Stopped, Exception? Fault);
+
+/// <summary>
+/// The streaming graph of one run, as docs/runner.md draws it:
+/// <code>
+/// discover → decode → sample ─miss→ batch → track → write ─┐
+///                        └──hit (cached tracks)────────────┴→ shuffle → train ← replay (epochs after the first)
+/// </code>
+/// Every arrow is a <see cref="Pipe{T}"/> bounded in items and, where it carries frames, in bytes. Track mode has no
+/// shuffle, replay or train; train mode has no batch, track or write. The graph owns completion (a buffer completes
+/// when all its writers have), cancellation (one pipeline-wide abort; a stop request only stops new videos entering)
+/// and failure (a bad video is a record; a failing stage aborts the run with its error).
+/// </summary>
+public sealed class StreamingGraph
+{
+    private readonly GraphContext _g;
+    private readonly IClipTrainer? _session;
+    private readonly Func<IPointTracker> _tracker;
+    private readonly Func<IReadOnlyList<ReplayClip>> _replayClips;
+    private readonly Pipe<VideoWork> _videos;
+    private readonly Pipe<DecodedWork> _decoded;
+    private readonly Pipe<ClipWork>? _clips;
+    private readonly Pipe<IReadOnlyList<ClipWork>>? _batches;
+    private readonly Pipe<TrackedBatch>? _tracked;
+    private readonly Pipe<ReadyClip>? _ready;
+    private readonly Pipe<ReadyClip>? _train;
+    private readonly List<IPipe> _pipes = [];
+
+    public StreamingGraph(GraphContext g, IClipTrainer? session, Func<IPointTracker> tracker, Func<IReadOnlyList<ReplayClip>> replayClips)
+    {
+        (_g, _session, _tracker, _replayClips) = (g, session, tracker, replayClips);
+        var buffers = g.Options.Runtime.Buffers;
+        long frameBytes = buffers.FrameMegabytes * (1L << 20);
+        int clips = buffers.Clips, workers = g.Options.Runtime.Threads.DecodeWorkers;
+        PipelineStats stats = g.Stats;
+        // Whole videos are the largest items: half the frame budget for them, an eighth for each clip buffer.
+        _videos = Add(new Pipe<VideoWork>(stats, "discover→decode", workers));
+        _decoded = Add(new Pipe<DecodedWork>(stats, "decode→sample", workers, frameBytes / 2));
+        if (g.Mode != RunMode.Train)
+        {
+            _clips = Add(new Pipe<ClipWork>(stats, "sample→batch", clips, frameBytes / 8));
+            _batches = Add(new Pipe<IReadOnlyList<ClipWork>>(stats, "batch→track", 2, frameBytes / 8));
+            _tracked = Add(new Pipe<TrackedBatch>(stats, "track→write", 2, frameBytes / 8));
+        }
+
+        if (session is not null)
+        {
+            if (g.StreamToTrainer) _ready = Add(new Pipe<ReadyClip>(stats, "sample+write→shuffle", clips, frameBytes / 8, writers: g.Mode == RunMode.Train ? 1 : 2));
+            _train = Add(new Pipe<ReadyClip>(stats, "shuffle+replay→train", clips, frameBytes / 8, writers: g.StreamToTrainer ? 2 : 1));
+        }
+    }
+
+    /// <summary>Every buffer of the graph, in flow order.</summary>
+    public IReadOnlyList<IPipe> Pipes => _pipes;
+
+    /// <summary>Parts the write stage added to the cache.</summary>
+    public int PartsWritten { get; private set; }
+
+    /// <summary>Point-frames the tracker computed.</summary>
+    public double PointFrames { get; private set; }
+
+    /// <summary>Runs <paramref name="videos"/> through the graph until done, stopped (<paramref name="stopping"/>) or aborted (<paramref name="abort"/>, or a stage failing).</summary>
+    public async Task<GraphOutcome> RunAsync(IReadOnlyList<VideoWork> videos, CancellationTokenSource stopping, CancellationToken abort)
+    {
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        CancellationToken ct = failed.Token;
+        PipelineStats stats = _g.Stats;
+        var decode = new DecodeStep(_g, _decoded, stopping.Token);
+        var sample = new SampleStep(_g, _clips, _ready);
+        var batch = new BatchStep(_batches!, _g.Options.Tracker.BatchSize);
+        var write = new WriteStep(_g, _ready);
+        var shuffle = new ShuffleStep(_train!, _g.Options.Trainer.ShuffleClips, _g.Options.Trainer.Seed);
+        await using var track = new TrackStep(_g, _tracker, _tracked!);
+        var tasks = new List<Task>
+        {
+            Stage.Source(stats.Stage("discover", 1), [_videos], async (worker, token) =>
+            {
+                foreach (VideoWork video in videos)
+                {
+                    if (stopping.IsCancellationRequested) break;
+                    await _videos.WriteAsync(video, 0, worker, token).ConfigureAwait(false);
+                }
+            }, ct),
+            Stage.Run(stats.Stage("decode", _g.Options.Runtime.Threads.DecodeWorkers), _videos, [_decoded], decode.RunAsync, ct),
+            Stage.Run(stats.Stage("sample", 1), _decoded, Outputs(_clips, _ready), sample.RunAsync, ct),
+        };
+        // The stream is done when its last stage is: later epochs replay every clip it cached.
+        Task streamed = tasks[^1];
+        if (_clips is not null)
+        {
+            tasks.Add(Stage.Run(stats.Stage("batch", 1), _clips, [_batches!], batch.RunAsync, ct, batch.FlushAsync));
+            tasks.Add(Stage.Run(stats.Stage("track", 1), _batches!, [_tracked!], track.RunAsync, ct));
+            tasks.Add(streamed = Stage.Run(stats.Stage("write", 1), _tracked!, Outputs(_ready), write.RunAsync, ct));
+        }
+
+        if (_session is not null)
+        {
+            if (_ready is not null)
+            {
+                tasks.Add(streamed = Stage.Run(stats.Stage("shuffle", 1), _ready, [_train!], shuffle.RunAsync, ct, shuffle.FlushAsync));
+            }
+
+            var replayStats = stats.Stage("replay", 1);
+            tasks.Add(Stage.Source(replayStats, [_train!], async (worker, token) =>
+            {
+                // Later epochs need the whole stream cached first: they replay every clip of it.
+                await streamed.ConfigureAwait(false);
+                if (stopping.IsCancellationRequested) return;
+                TrainPositionStart(out int epoch, out int slot);
+                var replay = new ReplayStep(_g, _train!, _replayClips(), _g.Options.Trainer.Seed, stopping.Token);
+                await replay.RunAsync(epoch, slot, _g.Options.Trainer.Epochs, worker, token).ConfigureAwait(false);
+            }, ct));
+            tasks.Add(Stage.Run(stats.Stage("train", 1), _train!, [], (clip, _, _) =>
+            {
+                if (stopping.IsCancellationRequested) clip.Dispose();
+                else _session.Add(clip);
+                return ValueTask.CompletedTask;
+            }, ct, (_, _) =>
+            {
+                if (stopping.IsCancellationRequested) _session.Interrupt();
+                else _session.EndOfData();
+                return ValueTask.CompletedTask;
+            }));
+        }
+
+        // A stage that fails takes the run down at once: its readers get its error, its writers (which may be waiting
+        // on a full buffer nobody will empty) are cancelled.
+        foreach (Task task in tasks) _ = task.ContinueWith(_ => failed.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Examined below, task by task.
+        }
+        finally
+        {
+            _g.ReleaseClaims();
+            batch.Release();
+            shuffle.Release();
+            foreach (IPipe pipe in _pipes) Release(pipe);
+            PartsWritten = write.Parts;
+            PointFrames = track.PointFrames;
+        }
+
+        Exception? fault = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.GetBaseException())
+            .FirstOrDefault(e => e is not OperationCanceledException);
+        if (fault is null && abort.IsCancellationRequested) fault = new OperationCanceledException("the run was aborted");
+        if (_session is not null && fault is not null && !abort.IsCancellationRequested)
+        {
+            // Training stopped by another stage's failure still keeps its steps.
+            _session.Interrupt();
+        }
+
+        return new GraphOutcome(stopping.IsCancellationRequested, fault);
+    }
+
+    private void TrainPositionStart(out int epoch, out int slot)
+    {
+        var position = _session!.Position;
+        // The streamed epoch is epoch 0: replay starts at 1 unless a resumed run is already past it.
+        (epoch, slot) = position.Epoch == 0 ? (1, 0) : (position.Epoch, position.NextBatch * _session.BatchSize);
+    }
+
+    private static IReadOnlyList<IPipe> Outputs(params IPipe?[] pipes) => [.. pipes.OfType<IPipe>()];
+
+    private Pipe<T> Add<T>(Pipe<T> pipe)
+    {
+        _pipes.Add(pipe);
+        return pipe;
+    }
+
+    private static void Release(IPipe pipe)
+    {
+        switch (pipe)
+        {
+            case Pipe<DecodedWork> p: foreach (var item in p.Drain()) item.Frames.Dispose(); break;
+            case Pipe<ClipWork> p: foreach (var item in p.Drain()) item.Dispose(); break;
+            case Pipe<IReadOnlyList<ClipWork>> p: foreach (var item in p.Drain()) foreach (var clip in item) clip.Dispose(); break;
+            case Pipe<TrackedBatch> p: foreach (var item in p.Drain()) item.Dispose(); break;
+            case Pipe<ReadyClip> p: foreach (var item in p.Drain()) item.Dispose(); break;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MoSiC.Stream.Model.Train.Persist;
+
+namespace MoSiC.Stream.Training;
+
+/// <summary>
+/// Names in the checkpoint folder: one training checkpoint per finished epoch, one per interruption (mid-epoch), the
+/// log and its plot, the exported student.
+/// </summary>
+public static partial class CheckpointFiles
+{
+    public static string ForEpoch(string dir, int epoch) => Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"epoch-{epoch:D4}.ckpt.safetensors"));
+
+    public static string ForStep(string dir, long step) => Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"step-{step:D8}.ckpt.safetensors"));
+
+    public static string Log(string dir) => Path.Combine(dir, "train-log.csv");
+
+    public static string LossPlot(string dir) => Path.Combine(dir, Training.LossPlot.FileName);
+
+    public static string Backbone(string dir, string extension) => Path.Combine(dir, "student-backbone" + extension);
+
+    /// <summary>
+    /// Deletes the temporary files of checkpoint writes whose process is gone (a killed run leaves a whole checkpoint's
+    /// bytes under <c>NAME.tmp-PID-GUID</c>) and returns how many; a live writer's file is left alone.
+    /// </summary>
+    public static int RemoveAbandonedWrites(string dir)
+    {
+        int removed = 0;
+        foreach (string file in Directory.EnumerateFiles(dir, "*.ckpt.safetensors.tmp-*"))
+        {
+            Match m = TemporaryName().Match(Path.GetFileName(file));
+            if (!m.Success || WriterAlive(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))) continue;
+            File.Delete(file);
+            removed++;
+        }
+
+        return removed;
+    }
+
+    private static bool WriterAlive(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"\.ckpt\.safetensors\.tmp-(\d+)-[0-9a-f]+$")]
+    private static partial Regex TemporaryName();
+
+    /// <summary>The mid-epoch (interruption or periodic) checkpoints in <paramref name="dir"/>.</summary>
+    public static IEnumerable<string> StepFiles(string dir) =>
+        Directory.EnumerateFiles(dir, "step-*.ckpt.safetensors").Where(f => CheckpointName().IsMatch(Path.GetFileName(f)));
+
+    /// <summary>The checkpoint furthest along (most steps; an epoch's over an interruption's at the same step), or null when there is none.</summary>
+    public static string? Latest(string dir) =>
+        !Directory.Exists(dir) ? null
+            : Directory.EnumerateFiles(dir, "*.ckpt.safetensors")
+                .Where(f => CheckpointName().IsMatch(Path.GetFileName(f)))
+                .Select(f => (File: f, Position: TrainCheckpoint.ReadPosition(f)))
+                .OrderBy(c => c.Position.Step).ThenBy(c => c.Position.Epoch).ThenBy(c => Path.GetFileName(c.File).StartsWith("epoch-", StringComparison.Ordinal))
+                .Select(c => c.File).LastOrDefault();
+
+    [GeneratedRegex(@"^(epoch-\d{4}|step-\d{8})\.ckpt\.safetensors$")]
+    private static partial Regex CheckpointName();
+}

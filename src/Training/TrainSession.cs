@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Graph.Messages;
+using MoSiC.Stream.Graph.Metrics;
+using MoSiC.Stream.Graph.Replay;
+using MoSiC.Stream.Graph.Train;
+using MoSiC.Stream.Model;
+using MoSiC.Stream.Model.Augment;
+using MoSiC.Stream.Model.Train;
+using MoSiC.Stream.Model.Train.Persist;
+
+namespace MoSiC.Stream.Training;
+
+/// <summary>Training could not start: the message says why and what to do.</summary>
+public sealed class TrainSetupException(string message) : Exception(message);
+
+/// <summary>
+/// The trainer's side of a run: the model, its checkpoints, its log. Clips arrive with their place in the data order
+/// (<see cref="ReadyClip.Epoch"/>, <see cref="ReadyClip.Slot"/>); batch k of an epoch is slots kB … kB + B − 1, and
+/// the streamed first epoch numbers clips as they arrive. A checkpoint is written at the end of every epoch and when
+/// the run is interrupted; for the streamed epoch it also holds the keys of the clips already trained on, so a resumed
+/// run feeds each remaining clip once and none twice.
+/// </summary>
+public sealed class TrainSession : IClipTrainer, IDisposable
+{
+    private readonly PipelineOptions _options;
+    private readonly RunCounters _counters;
+    private readonly Action<string> _log;
+    private readonly MosicTrainer _trainer;
+    private readonly ClipBatchBuilder _builder;
+    private readonly TrainLog _trainLog;
+    private readonly List<(ReadyClip Clip, int Slot)> _batch = [];
+    private readonly HashSet<string> _seen;
+    private int _epoch, _batchIndex = -1, _steppedBatch = -1, _arrivals;
+    private long _savedStep;
+
+    public TrainSession(PipelineOptions options, long plannedClips, RunCounters counters, Action<string> log)
+    {
+        (_options, _counters, _log) = (options, counters, log);
+        TrainerOptions t = options.Trainer;
+        TorchRuntime.EnsureLoaded();
+        TorchRuntime.SetThreads(options.Runtime.Threads.Torch);
+        BatchSize = (int)Math.Clamp(plannedClips, 1, t.BatchSize);
+        StepsPerEpoch = (int)((plannedClips + BatchSize - 1) / BatchSize);
+        Settings = TrainerSettings.From(t, (long)StepsPerEpoch * t.Epochs);
+        int grid = t.ImageSize / Settings.Vit.PatchSize;
+        _builder = new ClipBatchBuilder(new ClipAugmentOptions { OutputSize = t.ImageSize, GridSize = grid, MaxPoints = grid * grid }.Validated());
+        _trainer = new MosicTrainer(Settings, t.Init);
+        Position = new TrainPosition(0, 0, 0, t.Seed);
+        _seen = new HashSet<string>(StringComparer.Ordinal);
+        Directory.CreateDirectory(t.CheckpointDir);
+        if (CheckpointFiles.RemoveAbandonedWrites(t.CheckpointDir) is > 0 and var abandoned)
+            log($"removed {abandoned} unfinished checkpoint write(s) left in {t.CheckpointDir} by a run that was killed");
+        if (CheckpointFiles.Latest(t.CheckpointDir) is { } latest)
+        {
+            try
+            {
+                Position = TrainCheckpoint.Resume(_trainer, latest);
+                if (TrainCheckpoint.ReadData(latest) is { } data && Position.Epoch == 0) _seen.UnionWith(Encoding.UTF8.GetString(data).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            }
+            catch (Exception e) when (e is InvalidDataException or KeyNotFoundException or IOException)
+            {
+                _trainer.Dispose();
+                throw new TrainSetupException($"cannot resume from {latest}: {e.Message} (move the checkpoint folder away to start over)");
+            }
+
+            log(Position.Epoch >= t.Epochs
+                ? $"resumed from {latest}: training already finished ({Position.Step} steps, {t.Epochs} epochs)"
+                : $"resumed from {latest} at step {Position.Step} (epoch {Position.Epoch + 1}, batch {Position.NextBatch + 1})");
+        }
+
+        (_epoch, _savedStep, _arrivals) = (Position.Epoch, Position.Step, _seen.Count);
+        counters.StepsTotal = Settings.TotalSteps;
+        _trainLog = new TrainLog(CheckpointFiles.Log(t.CheckpointDir), Position.Step);
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"train {Settings.Vit.Name} on {_trainer.Device.type}: {plannedClips} clips planned, batch {BatchSize}, {StepsPerEpoch} steps × {t.Epochs} epochs = {Settings.TotalSteps} steps; checkpoints in {t.CheckpointDir}"));
+    }
+
+    public MosicTrainerOptions Settings { get; }
+
+    public int BatchSize { get; }
+
+    public int StepsPerEpoch { get; }
+
+    /// <summary>Where the loaded checkpoint left off (the start, without one).</summary>
+    public TrainPosition Position { get; }
+
+    /// <summary>Clips of the streamed epoch trained on before this run (from the checkpoint).</summary>
+    public IReadOnlySet<string> Seen => _seen;
+
+    public long StepsTaken => _trainer.StepsTaken;
+
+    public string Device => _trainer.Device.type.ToString();
+
+    /// <summary>Whether training reached the end of its last epoch.</summary>
+    public bool Finished { get; private set; }
+
+    /// <summary>Takes the next clip of the data order, stepping when a batch is complete.</summary>
+    public void Add(ReadyClip clip)
+    {
+        int slot = clip.Slot == ReadyClip.ArrivalSlot ? _arrivals++ : clip.Slot;
+        int batch = slot / BatchSize;
+        if (clip.Epoch != _epoch || batch != _batchIndex) Step();
+        while (_epoch < clip.Epoch) EndEpoch();
+        _batchIndex = batch;
+        _batch.Add((clip, slot));
+        if (_batch.Count == BatchSize) Step();
+    }
+
+    /// <summary>The data ended: train the last short batch, checkpoint the epoch, export the student after the last one.</summary>
+    public void EndOfData()
+    {
+        Step();
+        EndEpoch();
+        Finished = _epoch >= _options.Trainer.Epochs;
+        string dir = _options.Trainer.CheckpointDir;
+        if (Finished)
+        {
+            BackboneExport.WritePth(_trainer.Student, CheckpointFiles.Backbone(dir, ".pth"));
+            BackboneExport.WriteSafetensors(_trainer.Student, CheckpointFiles.Backbone(dir, ".safetensors"));
+            _log($"trained {_trainer.StepsTaken} of {Settings.TotalSteps} steps; student backbone in {CheckpointFiles.Backbone(dir, ".pth")} and .safetensors; log {_trainLog.Path}");
+        }
+    }
+
+    /// <summary>The run is stopping: drop the unfinished batch (it is fed again on resume) and checkpoint where training is.</summary>
+    public void Interrupt()
+    {
+        Release();
+        SaveMidEpoch();
+    }
+
+    // Where training is inside an epoch: the next batch and, for the streamed epoch, the clips already seen.
+    private void SaveMidEpoch()
+    {
+        if (_trainer.StepsTaken == _savedStep) return;
+        var position = new TrainPosition(_trainer.StepsTaken, _epoch, _steppedBatch + 1, Position.DataSeed);
+        byte[]? seen = _epoch == 0 ? Encoding.UTF8.GetBytes(string.Join('\n', _seen.Order(StringComparer.Ordinal))) : null;
+        Save(CheckpointFiles.ForStep(_options.Trainer.CheckpointDir, _trainer.StepsTaken), position, seen);
+    }
+
+    private void Step()
+    {
+        if (_batch.Count == 0) return;
+        var clock = Stopwatch.StartNew();
+        int clips = _batch.Count;
+        TrainStepResult r;
+        try
+        {
+            using TrainBatch data = _builder.Build(_batch.Select(b => (b.Clip, DataOrder.ForClip(Position.DataSeed, _epoch, b.Slot))).ToList());
+            r = _trainer.Step(data);
+        }
+        finally
+        {
+            if (_epoch == 0) _seen.UnionWith(_batch.Select(b => b.Clip.Tracks.ClipKey));
+            Release();
+        }
+
+        _steppedBatch = _batchIndex;
+        double seconds = clock.Elapsed.TotalSeconds;
+        _trainLog.Append(r, _epoch + 1, seconds);
+        _counters.Stepped(r.Step, clips, r.Loss);
+        _log(string.Create(CultureInfo.InvariantCulture,
+            $"step {r.Step}/{Settings.TotalSteps} epoch {_epoch + 1}: loss {r.Loss:F4} lr {r.LearningRateHead:E2} label entropy {r.LabelEntropy:F3} prototypes {r.PrototypesUsed}/{Settings.Prototypes} ({seconds:F2} s)"));
+        int every = _options.Trainer.CheckpointEverySteps;
+        if (every > 0 && r.Step % every == 0) SaveMidEpoch();
+    }
+
+    // The current epoch is complete (a clip of a later one arrived, or the data ended).
+    private void EndEpoch()
+    {
+        if (_epoch >= _options.Trainer.Epochs) return;
+        _epoch++;
+        (_batchIndex, _steppedBatch) = (-1, -1);
+        _seen.Clear();
+        Save(CheckpointFiles.ForEpoch(_options.Trainer.CheckpointDir, _epoch), new TrainPosition(_trainer.StepsTaken, _epoch, 0, Position.DataSeed), null);
+    }
+
+    private void Release()
+    {
+        _batch.ForEach(b => b.Clip.Dispose());
+        _batch.Clear();
+    }
+
+    private void Save(string path, TrainPosition position, byte[]? data)
+    {
+        TrainCheckpoint.Save(_trainer, path, position, data);
+        _savedStep = position.Step;
+        _log($"checkpoint {path}");
+        // Mid-epoch checkpoints are only resume points: once a newer one is on disk, the older ones are dead weight.
+        foreach (string old in CheckpointFiles.StepFiles(_options.Trainer.CheckpointDir).Where(f => f != path && TrainCheckpoint.ReadPosition(f).Step < position.Step))
+            File.Delete(old);
+    }
+
+    public void Dispose()
+    {
+        Release();
+        _trainLog.Dispose();
+        _trainer.Dispose();
+        // Also on a failed or cancelled run: the plot shows how far it got.
+        PlotLoss(_options.Trainer.CheckpointDir);
+    }
+
+    private void PlotLoss(string dir)
+    {
+        try
+        {
+            if (File.Exists(CheckpointFiles.Log(dir)) && LossPlot.Write(CheckpointFiles.Log(dir), CheckpointFiles.LossPlot(dir)))
+                _log($"loss plot {CheckpointFiles.LossPlot(dir)}");
+        }
+        catch (Exception e) when (e is IOException or FormatException or DllNotFoundException or TypeInitializationException)
+        {
+            // A missing plot must not turn a finished run into a failed one (nor hide the error that ended it).
+            _log($"warning: no loss plot: {e.Message}");
+        }
+    }
+}
