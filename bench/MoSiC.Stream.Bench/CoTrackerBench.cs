@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.CoTracker;
 using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Stages.Track;
@@ -52,7 +53,7 @@ internal static class CoTrackerBench
         string weights = o.Weights ?? (temporary = RandomWeights());
         try
         {
-            await using var tracker = new CoTrackerTracker(weights, o.Device, o.Threads);
+            await using var tracker = new CoTrackerTracker(weights, ComputeDevices.Resolve(o.Device, TorchRuntime.CudaVisible), o.Threads);
             long loaded = Rss("VmRSS");
             var rows = new List<(int Batch, double Seconds, double[] All, long Peak)>();
             foreach (int b in o.Batches)

@@ -117,7 +117,7 @@ internal static class StageAlone
         MosicTrainerOptions settings = TrainerSettings.From(t, steps + 1);
         int grid = t.ImageSize / settings.Vit.PatchSize;
         var builder = new ClipBatchBuilder(new ClipAugmentOptions { OutputSize = t.ImageSize, GridSize = grid, MaxPoints = grid * grid }.Validated());
-        using var trainer = new MosicTrainer(settings, t.Init);
+        using var trainer = new MosicTrainer(settings, ComputeDevices.Resolve(o.Runtime.Device, TorchRuntime.CudaVisible).ToTorch(), t.Init);
         var clock = new Stopwatch();
         for (int s = 0; s <= steps; s++)
         {

@@ -124,7 +124,7 @@ public sealed class StreamingGraph
                 // Later epochs need the whole stream cached first: they replay every clip of it.
                 await streamed.ConfigureAwait(false);
                 if (stopping.IsCancellationRequested) return;
-                TrainPositionStart(out int epoch, out int slot);
+                var (epoch, slot) = ReplayStart();
                 var replay = new ReplayStep(_g, _train!, _replayClips(), _g.Options.Trainer.Seed, stopping.Token);
                 await replay.RunAsync(epoch, slot, _g.Options.Trainer.Epochs, worker, token).ConfigureAwait(false);
             }, ct));
@@ -174,12 +174,8 @@ public sealed class StreamingGraph
         return new GraphOutcome(stopping.IsCancellationRequested, fault);
     }
 
-    private void TrainPositionStart(out int epoch, out int slot)
-    {
-        var position = _session!.Position;
-        // The streamed epoch is epoch 0: replay starts at 1 unless a resumed run is already past it.
-        (epoch, slot) = position.Epoch == 0 ? (1, 0) : (position.Epoch, position.NextBatch * _session.BatchSize);
-    }
+    // The streamed epoch is epoch 0: replay starts at 1 unless a resumed run is already past it.
+    private (int Epoch, int Slot) ReplayStart() => _session!.Resume is { Epoch: > 0 } resume ? (resume.Epoch, resume.Slot) : (1, 0);
 
     private static IReadOnlyList<IPipe> Outputs(params IPipe?[] pipes) => [.. pipes.OfType<IPipe>()];
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MoSiC.Stream.Core.Options;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,6 +45,16 @@ public static class TorchRuntime
             _loaded = true;
         }
     }
+
+    /// <summary>Whether TorchSharp sees a CUDA device (the CUDA LibTorch package is referenced and a driver and GPU are there); loads LibTorch.</summary>
+    public static bool CudaVisible()
+    {
+        EnsureLoaded();
+        return cuda.is_available();
+    }
+
+    /// <summary>The TorchSharp device for a resolved <see cref="ComputeDevice"/>.</summary>
+    public static Device ToTorch(this ComputeDevice device) => device == ComputeDevice.Cuda ? CUDA : CPU;
 
     /// <summary>
     /// Sets LibTorch's intra-op thread pool size (<c>torch.set_num_threads</c>).

@@ -10,6 +10,7 @@ using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Augment;
 using MoSiC.Stream.Model.Train;
 using MoSiC.Stream.Model.Train.Persist;
+using TorchSharp;
 
 namespace MoSiC.Stream.Training;
 
@@ -36,7 +37,7 @@ public sealed class TrainSession : IClipTrainer, IDisposable
     private int _epoch, _batchIndex = -1, _steppedBatch = -1, _arrivals;
     private long _savedStep;
 
-    public TrainSession(PipelineOptions options, long plannedClips, RunCounters counters, Action<string> log)
+    public TrainSession(PipelineOptions options, ComputeDevice device, long plannedClips, RunCounters counters, Action<string> log)
     {
         (_options, _counters, _log) = (options, counters, log);
         TrainerOptions t = options.Trainer;
@@ -47,7 +48,7 @@ public sealed class TrainSession : IClipTrainer, IDisposable
         Settings = TrainerSettings.From(t, (long)StepsPerEpoch * t.Epochs);
         int grid = t.ImageSize / Settings.Vit.PatchSize;
         _builder = new ClipBatchBuilder(new ClipAugmentOptions { OutputSize = t.ImageSize, GridSize = grid, MaxPoints = grid * grid }.Validated());
-        _trainer = new MosicTrainer(Settings, t.Init);
+        _trainer = new MosicTrainer(Settings, device.ToTorch(), t.Init);
         Position = new TrainPosition(0, 0, 0, t.Seed);
         _seen = new HashSet<string>(StringComparer.Ordinal);
         Directory.CreateDirectory(t.CheckpointDir);
@@ -75,12 +76,14 @@ public sealed class TrainSession : IClipTrainer, IDisposable
         counters.StepsTotal = Settings.TotalSteps;
         _trainLog = new TrainLog(CheckpointFiles.Log(t.CheckpointDir), Position.Step);
         log(string.Create(CultureInfo.InvariantCulture,
-            $"train {Settings.Vit.Name} on {_trainer.Device.type}: {plannedClips} clips planned, batch {BatchSize}, {StepsPerEpoch} steps × {t.Epochs} epochs = {Settings.TotalSteps} steps; checkpoints in {t.CheckpointDir}"));
+            $"train {Settings.Vit.Name} on {Device}: {plannedClips} clips planned, batch {BatchSize}, {StepsPerEpoch} steps × {t.Epochs} epochs = {Settings.TotalSteps} steps; checkpoints in {t.CheckpointDir}"));
     }
 
     public MosicTrainerOptions Settings { get; }
 
     public int BatchSize { get; }
+
+    public DataStart Resume => new(Position.Epoch, Position.NextBatch * BatchSize);
 
     public int StepsPerEpoch { get; }
 
@@ -92,7 +95,8 @@ public sealed class TrainSession : IClipTrainer, IDisposable
 
     public long StepsTaken => _trainer.StepsTaken;
 
-    public string Device => _trainer.Device.type.ToString();
+    /// <summary>The device the trainer's models live on (<c>cpu</c>, <c>cuda</c>), as the trainer reports it.</summary>
+    public string Device => _trainer.Device.type == DeviceType.CUDA ? ComputeDevice.Cuda.Name() : ComputeDevice.Cpu.Name();
 
     /// <summary>Whether training reached the end of its last epoch.</summary>
     public bool Finished { get; private set; }

@@ -7,17 +7,6 @@ using MoSiC.Stream.Storage.Cache;
 
 namespace MoSiC.Stream.Graph.Track;
 
-/// <summary>A batch of clips and the cache rows the tracker made of them.</summary>
-internal sealed record TrackedBatch(IReadOnlyList<ClipWork> Clips, IReadOnlyList<CachedClip> Rows) : IDisposable
-{
-    public long Bytes => Clips.Sum(c => c.Pixels.Bytes);
-
-    public void Dispose()
-    {
-        foreach (ClipWork clip in Clips) clip.Dispose();
-    }
-}
-
 /// <summary>
 /// Tracks batches of clips. The tracker is built at the first batch, so a run whose clips are all cached never loads
 /// it (nor OpenCV, nor CoTracker weights). A batch the tracker rejects as bad input fails its videos; any other error

@@ -16,12 +16,13 @@ public sealed class MosicTrainer : IDisposable
 {
     /// <summary>Builds student and teacher (an exact copy), seeded by <see cref="MosicTrainerOptions.Seed"/>.</summary>
     /// <param name="options">Trainer settings; validated here.</param>
+    /// <param name="device">Where the models live: the run's one device decision (<c>runtime.device</c>), never picked here.</param>
     /// <param name="initWeights">Optional backbone checkpoint (DINOv2 .pth or safetensors) loaded into the student before the copy.</param>
-    /// <param name="device">Device override; null picks CUDA when available.</param>
-    public MosicTrainer(MosicTrainerOptions options, string? initWeights = null, Device? device = null)
+    public MosicTrainer(MosicTrainerOptions options, Device device, string? initWeights = null)
     {
+        ArgumentNullException.ThrowIfNull(device);
         Options = options.Validated();
-        Device = device ?? (cuda.is_available() ? CUDA : CPU);
+        Device = device;
         // The seed fixes the initial weights; nothing later in a step draws from torch's generator.
         random.manual_seed(options.Seed);
         var vit = options.Vit;

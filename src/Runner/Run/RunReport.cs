@@ -18,18 +18,21 @@ internal static class RunReport
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static object Create(RunRequest request, PipelineOptions options, string source, TrackSet set, DateTime started, PipelineSnapshot end,
-        IReadOnlyList<FailureRecord> failures, TrainSession? session, StreamingGraph graph, string? stopReason, int exitCode)
+    public static object Create(PreparedRun prepared, ExecutedRun executed, PipelineSnapshot end, string? stopReason, int exitCode)
     {
         RunSnapshot run = end.Run;
+        PipelineOptions options = prepared.Options;
         TrainerOptions t = options.Trainer;
+        TrainSession? session = prepared.Session;
+        StreamingGraph graph = executed.Graph;
+        TrackSet set = prepared.Set;
         return new
         {
             pipeline = options.Name,
-            source,
-            mode = request.Mode.ToString().ToLowerInvariant(),
-            shard = request.Shard.ToString(),
-            startedUtc = started,
+            source = prepared.Source,
+            mode = prepared.Request.Mode.ToString().ToLowerInvariant(),
+            shard = prepared.Request.Shard.ToString(),
+            startedUtc = executed.Started,
             elapsedSeconds = end.Elapsed.TotalSeconds,
             exitCode,
             stopReason,
@@ -61,7 +64,9 @@ internal static class RunReport
                 stepsPlanned = run.StepsTotal,
                 lastLoss = double.IsFinite(run.Loss) ? run.Loss : (double?)null,
             },
-            failures = failures.Select(f => new { path = f.Path, stage = f.Stage, reason = f.Reason }),
+            // runtime.device as set, and as resolved once for tracker and trainer (null when nothing ran on LibTorch).
+            device = new { setting = options.Runtime.Device, resolved = prepared.Device?.Name() },
+            failures = executed.Failures.Records.Select(f => new { path = f.Path, stage = f.Stage, reason = f.Reason }),
             stages = end.Stages.Select(s => new
             {
                 name = s.Name,

@@ -1,4 +1,5 @@
 using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Model;
 using MoSiC.Stream.Runner.Pipelines;
 using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Stages.Track;
@@ -16,7 +17,9 @@ internal static class TrackSetup
         {
             pipeline = PipelineSource.Load(pipelinePath);
             FfmpegTools.EnsureInstalled();
-            tracker = TrackerFactory.Create(pipeline.Tracker, pipeline.Runtime.Threads.Tracker, trackerName, pipeline.Runtime.Device);
+            ComputeDevice device = TrackerFactory.IsLearned(pipeline.Tracker, trackerName)
+                ? ComputeDevices.Resolve(pipeline.Runtime.Device, TorchRuntime.CudaVisible) : ComputeDevice.Cpu;
+            tracker = TrackerFactory.Create(pipeline.Tracker, pipeline.Runtime.Threads.Tracker, trackerName, device);
             return null;
         }
         catch (Exception e) when (e is OptionsException or FileNotFoundException or ArgumentException or NotSupportedException or InvalidOperationException)

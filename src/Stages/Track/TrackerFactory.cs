@@ -36,6 +36,9 @@ public static class TrackerFactory
         }
     }
 
+    /// <summary>Whether tracker <paramref name="name"/> (default: <see cref="TrackerOptions.Name"/>) is a learned one, running on LibTorch and <c>runtime.device</c>.</summary>
+    public static bool IsLearned(TrackerOptions options, string? name = null) => (name ?? options.Name) is CoTrackerTracker.OfflineName or CoTrackerTracker.OnlineName;
+
     /// <summary>
     /// Checks everything tracker <paramref name="name"/> needs that can be checked without tracking: for a learned
     /// tracker, reads its weights and checks every tensor name and shape. Runs before any work.
@@ -44,7 +47,7 @@ public static class TrackerFactory
     public static void Check(TrackerOptions options, string? name = null)
     {
         name ??= options.Name;
-        if (name is CoTrackerTracker.OfflineName or CoTrackerTracker.OnlineName)
+        if (IsLearned(options, name))
             CoTrackerWeights.Check(options.Weights, name);
         else
             _ = Identity(options, name);
@@ -52,9 +55,9 @@ public static class TrackerFactory
 
     /// <summary>
     /// Creates tracker <paramref name="name"/> (default: <see cref="TrackerOptions.Name"/>) with the stage's thread
-    /// budget, on <paramref name="device"/> (<c>runtime.device</c>) when it is a learned tracker.
+    /// budget, on <paramref name="device"/> (the run's resolved <c>runtime.device</c>) when it is a learned tracker.
     /// </summary>
-    public static IPointTracker Create(TrackerOptions options, int threads, string? name = null, string device = "auto")
+    public static IPointTracker Create(TrackerOptions options, int threads, string? name = null, ComputeDevice device = ComputeDevice.Cpu)
     {
         name ??= options.Name;
         return name switch

@@ -82,9 +82,7 @@ internal sealed class RecordingTrainer(SemaphoreSlim? gate = null) : IClipTraine
 {
     private readonly List<string> _keys = [];
 
-    public TrainPosition Position { get; } = new(0, 0, 0, 0);
-
-    public int BatchSize => 2;
+    public DataStart Resume { get; } = new(0, 0);
 
     public IReadOnlyList<string> Keys
     {

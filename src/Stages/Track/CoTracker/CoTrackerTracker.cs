@@ -1,4 +1,5 @@
 using System.Globalization;
+using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.CoTracker;
 using TorchSharp;
@@ -10,9 +11,8 @@ namespace MoSiC.Stream.Stages.Track.CoTracker;
 /// <c>cotracker3-offline</c>: the official CoTracker3 offline model through <see cref="CoTrackerPredictor"/>. A batch
 /// of RGB24 clips becomes one [B, T, 3, H, W] 0–255 float video and one forward; grid queries use the predictor's own
 /// grid (laid out on 384×512, mapped back to input pixels), explicit queries get its 6×6 support grid. Clips longer
-/// than the 60-frame window are tracked in overlapping windows (see <see cref="TrackWindows"/>): every window after
-/// the first is queried with the previous window's tracks, at the overlap frame nearest the hand-over where the point
-/// is visible, so memory is bounded by the window whatever the clip length. <see cref="Online"/> builds
+/// than the 60-frame window are tracked in overlapping windows by the model's <see cref="WindowedTracking"/>, so
+/// memory is bounded by the window whatever the clip length. <see cref="Online"/> builds
 /// <c>cotracker3-online</c> instead: the online model, which windows the clip itself (<see cref="CoTrackerOnline"/>).
 /// </summary>
 public sealed class CoTrackerTracker : IPointTracker
@@ -39,7 +39,7 @@ public sealed class CoTrackerTracker : IPointTracker
     public const int Overlap = 12;
 
     private readonly CoTrackerThreeOffline _model;
-    private readonly Func<Tensor, Tensor?, int, int, CoTrackerPrediction> _predict;
+    private readonly CoTrackerPredict _predict;
     private readonly bool _online;
     private readonly Device _device;
     private readonly int _threads;
@@ -49,17 +49,17 @@ public sealed class CoTrackerTracker : IPointTracker
 
     /// <summary>Loads the weights (strictly) onto the device; a bad file fails here, before any tracking.</summary>
     /// <param name="weights">Path of <c>scaled_offline.pth</c> (bare state dict or under <c>"model"</c>).</param>
-    /// <param name="device"><c>runtime.device</c>: auto, cpu or cuda.</param>
+    /// <param name="device">The run's resolved <c>runtime.device</c>.</param>
     /// <param name="threads">LibTorch intra-op threads for the CPU path (<c>runtime.threads.tracker</c>).</param>
     /// <param name="window">Frames per model call; clips longer than this are tracked in windows (tests use short ones).</param>
     /// <param name="overlap">Frames shared by consecutive windows.</param>
-    /// <exception cref="InvalidOperationException">Missing or unfit weights, or CUDA asked for and absent.</exception>
-    public CoTrackerTracker(string? weights, string device, int threads, int window = Window, int overlap = Overlap)
+    /// <exception cref="InvalidOperationException">Missing or unfit weights.</exception>
+    public CoTrackerTracker(string? weights, ComputeDevice device, int threads, int window = Window, int overlap = Overlap)
         : this(weights, device, threads, window, overlap, online: false)
     {
     }
 
-    private CoTrackerTracker(string? weights, string device, int threads, int window, int overlap, bool online)
+    private CoTrackerTracker(string? weights, ComputeDevice device, int threads, int window, int overlap, bool online)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 2);
@@ -72,7 +72,7 @@ public sealed class CoTrackerTracker : IPointTracker
         CoTrackerWeights.RequireFile(weights, name);
         _threads = threads;
         TorchRuntime.SetThreads(threads);
-        _device = CoTrackerDevice.Resolve(device);
+        _device = device.ToTorch();
         _model = new CoTrackerThreeOffline(online ? OnlineWindow : Window);
         try
         {
@@ -103,7 +103,7 @@ public sealed class CoTrackerTracker : IPointTracker
     /// moving by 8, as the official online predictor (no support grid, visible where visibility × confidence &gt; 0.6,
     /// tracks not pinned to their queries). Queries may lie on any frame.
     /// </summary>
-    public static CoTrackerTracker Online(string? weights, string device, int threads) =>
+    public static CoTrackerTracker Online(string? weights, ComputeDevice device, int threads) =>
         new(weights, device, threads, int.MaxValue, 0, online: true);
 
     /// <summary>The identity of <c>cotracker3-online</c>; the weights' hash is added by the cache key itself.</summary>
@@ -159,31 +159,10 @@ public sealed class CoTrackerTracker : IPointTracker
 
     private TrackResult Track(ClipBatch batch, TrackQuery[] queries, int? gridSize, IReadOnlyList<TrackWindow> windows, CancellationToken ct)
     {
-        int b = batch.Count, t = batch.Frames, n = queries.Length;
-        var positions = new float[b * t * n * 2];
-        var visible = new bool[b * t * n];
-        var confidence = new float[b * t * n];
         TorchRuntime.SetThreads(_threads);
-        using var noGrad = no_grad();
-        for (int k = 0; k < windows.Count; k++)
-        {
-            ct.ThrowIfCancellationRequested();
-            TrackWindow w = windows[k];
-            using var scope = NewDisposeScope();
-            Tensor video = Frames(batch, w);
-            float[]? windowQueries = k == 0 && gridSize is not null ? null
-                : k == 0 ? FirstQueries(b, queries)
-                : Anchors(b, t, queries, w, windows[k - 1], positions, visible);
-            Tensor? q = windowQueries is null ? null : torch.tensor(windowQueries, [b, n, 3]).to(_device);
-            int gridFrame = gridSize is null ? 0 : queries[0].Frame;
-            using var prediction = _predict(video, q, gridSize ?? 0, gridFrame);
-            float[] tracks = prediction.Tracks.contiguous().cpu().data<float>().ToArray();
-            bool[] vis = prediction.Visibility.contiguous().cpu().data<bool>().ToArray();
-            float[] conf = prediction.ModelConf.narrow(2, 0, n).contiguous().cpu().data<float>().ToArray();
-            Keep(b, t, n, w, tracks, vis, conf, positions, visible, confidence);
-        }
-
-        return new TrackResult(b, t, queries, positions, visible, confidence);
+        WindowedTracks tracks = WindowedTracking.Track(_predict, w => Frames(batch, w), _device, batch.Count, batch.Frames,
+            [.. queries.Select(q => (q.Frame, q.X, q.Y))], gridSize, windows, ct);
+        return new TrackResult(batch.Count, batch.Frames, queries, tracks.Positions, tracks.Visible, tracks.Confidence);
     }
 
     // [B, L, 3, H, W] float 0–255 on the device, from the window's RGB24 frames.
@@ -199,68 +178,6 @@ public sealed class CoTrackerTracker : IPointTracker
 
         return torch.tensor(bytes, [batch.Count, w.Length, batch.Height, batch.Width, 3]).to(_device)
             .permute(0, 1, 4, 2, 3).to(ScalarType.Float32);
-    }
-
-    private static float[] FirstQueries(int clips, TrackQuery[] queries)
-    {
-        var rows = new float[clips * queries.Length * 3];
-        for (int c = 0; c < clips; c++)
-        {
-            for (int i = 0; i < queries.Length; i++)
-            {
-                int at = (c * queries.Length + i) * 3;
-                (rows[at], rows[at + 1], rows[at + 2]) = (queries[i].Frame, queries[i].X, queries[i].Y);
-            }
-        }
-
-        return rows;
-    }
-
-    // Queries of a later window: a point whose own query frame is in the overlap keeps it; any other point is queried
-    // with the tracks kept so far, at the overlap frame nearest the hand-over where it is visible (or the overlap's
-    // first frame, which this window does not keep, when it is hidden throughout).
-    private static float[] Anchors(int clips, int frames, TrackQuery[] queries, TrackWindow w, TrackWindow previous, float[] positions, bool[] visible)
-    {
-        int n = queries.Length;
-        var rows = new float[clips * n * 3];
-        for (int c = 0; c < clips; c++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                int frame = queries[i].Frame;
-                if (frame < w.Start)
-                {
-                    frame = w.Start;
-                    int best = int.MaxValue;
-                    for (int f = w.Start; f < previous.End; f++)
-                    {
-                        int distance = Math.Abs(f - w.Cut);
-                        if (visible[(c * frames + f) * n + i] && distance < best) (frame, best) = (f, distance);
-                    }
-                }
-
-                int cell = (c * frames + frame) * n + i;
-                int at = (c * n + i) * 3;
-                (rows[at], rows[at + 1], rows[at + 2]) = (frame - w.Start, positions[2 * cell], positions[2 * cell + 1]);
-            }
-        }
-
-        return rows;
-    }
-
-    private static void Keep(int clips, int frames, int n, TrackWindow w, float[] tracks, bool[] vis, float[] conf,
-        float[] positions, bool[] visible, float[] confidence)
-    {
-        for (int c = 0; c < clips; c++)
-        {
-            for (int f = w.Cut; f < w.End; f++)
-            {
-                int from = (c * w.Length + f - w.Start) * n, to = (c * frames + f) * n;
-                Array.Copy(tracks, 2 * from, positions, 2 * to, 2 * n);
-                Array.Copy(vis, from, visible, to, n);
-                Array.Copy(conf, from, confidence, to, n);
-            }
-        }
     }
 
     /// <inheritdoc/>

@@ -44,7 +44,7 @@ public sealed class CoTrackerTrackerTests : IDisposable
         Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
         using DecodedVideo a = await VideoAsync(10), b = await VideoAsync(10, "90");
         var clips = new[] { new TrackClip("a", a.Pixels.Take(6).ToArray()), new TrackClip("b", b.Pixels.Skip(3).Take(6).ToArray()) };
-        await using var tracker = new CoTrackerTracker(Weights(), "cpu", threads: 2);
+        await using var tracker = new CoTrackerTracker(Weights(), ComputeDevice.Cpu, threads: 2);
         QuerySpec grid = QuerySpec.Grid(4);
 
         TrackResult together = await tracker.TrackAsync(new ClipBatch(a.Width, a.Height, clips), grid, CancellationToken.None);
@@ -84,7 +84,7 @@ public sealed class CoTrackerTrackerTests : IDisposable
         Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
         using DecodedVideo video = await VideoAsync(10);
         TrackQuery[] queries = [new(2, 20f, 30f), new(0, 64f, 48f), new(3, 100.5f, 80f)];
-        await using var tracker = new CoTrackerTracker(Weights(), "cpu", threads: 2, window: 6, overlap: 2);
+        await using var tracker = new CoTrackerTracker(Weights(), ComputeDevice.Cpu, threads: 2, window: 6, overlap: 2);
         var spec = QuerySpec.Explicit(queries);
 
         // 10 frames in windows of 6: frames 0–5, then 4–9 anchored on the first window's tracks, handed over at 5.
@@ -120,7 +120,7 @@ public sealed class CoTrackerTrackerTests : IDisposable
         // 18 frames: two 16-frame windows (0–15, 8–23 padded); the query on frame 12 first appears in the second.
         var clips = new[] { new TrackClip("a", a.Pixels.Take(18).ToArray()), new TrackClip("b", b.Pixels.Skip(2).Take(18).ToArray()) };
         string weights = RandomCoTrackerWeights.Write(_dir.File("online.pth"), 5, window: CoTrackerTracker.OnlineWindow);
-        await using var tracker = CoTrackerTracker.Online(weights, "cpu", threads: 2);
+        await using var tracker = CoTrackerTracker.Online(weights, ComputeDevice.Cpu, threads: 2);
         TrackQuery[] queries = [new(0, 30f, 40f), new(12, 90f, 50f), new(5, 64f, 20f)];
         var spec = QuerySpec.Explicit(queries);
 
@@ -144,12 +144,12 @@ public sealed class CoTrackerTrackerTests : IDisposable
     public void Missing_unreadable_or_mismatched_weights_are_refused_naming_the_file_and_where_the_weights_are()
     {
         string missing = _dir.File("nowhere/scaled_offline.pth");
-        var e = Assert.Throws<InvalidOperationException>(() => new CoTrackerTracker(missing, "cpu", 1));
+        var e = Assert.Throws<InvalidOperationException>(() => new CoTrackerTracker(missing, ComputeDevice.Cpu, 1));
         Assert.Contains(missing, e.Message);
         Assert.Contains("does not exist", e.Message);
         Assert.Contains(CoTrackerWeights.Source, e.Message);
 
-        e = Assert.Throws<InvalidOperationException>(() => new CoTrackerTracker(null, "cpu", 1));
+        e = Assert.Throws<InvalidOperationException>(() => new CoTrackerTracker(null, ComputeDevice.Cpu, 1));
         Assert.Contains("tracker.weights is not set", e.Message);
 
         string garbage = _dir.File("garbage.pth");

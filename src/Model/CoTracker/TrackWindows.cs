@@ -1,4 +1,4 @@
-namespace MoSiC.Stream.Stages.Track.CoTracker;
+namespace MoSiC.Stream.Model.CoTracker;
 
 /// <summary>
 /// One pass of a model over frames [<see cref="Start"/>, <see cref="End"/>) of a clip; its tracks are kept from

@@ -1,4 +1,5 @@
 using MoSiC.Stream.Core.Options;
+
 namespace MoSiC.Stream.Synthetic;
 
 /// <summary>

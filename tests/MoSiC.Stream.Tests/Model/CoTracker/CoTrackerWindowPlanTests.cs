@@ -1,6 +1,6 @@
-using MoSiC.Stream.Stages.Track.CoTracker;
+using MoSiC.Stream.Model.CoTracker;
 
-namespace MoSiC.Stream.Tests.Stages.Track.CoTracker;
+namespace MoSiC.Stream.Tests.Model.CoTracker;
 
 /// <summary>The window plan of long clips: every frame kept exactly once, windows bounded, each anchored on the previous.</summary>
 public class CoTrackerWindowPlanTests

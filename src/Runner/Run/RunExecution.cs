@@ -1,0 +1,67 @@
+using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Graph;
+using MoSiC.Stream.Graph.Metrics;
+using MoSiC.Stream.Graph.Plumbing;
+using MoSiC.Stream.Graph.Replay;
+using MoSiC.Stream.Runner.Profiling;
+using MoSiC.Stream.Runner.Progress;
+using MoSiC.Stream.Stages.Track;
+
+namespace MoSiC.Stream.Runner.Run;
+
+/// <summary>How the graph of a run went: its outcome, its failures and the timeline the profile draws.</summary>
+internal sealed record ExecutedRun(StreamingGraph Graph, GraphContext Context, FailureLog Failures, GraphOutcome Outcome, DateTime Started, IReadOnlyList<TimelineSample> Samples);
+
+/// <summary>
+/// The second phase of a run: builds the graph for the mode and runs it with the live progress view, the metrics
+/// meter and the timeline recorder; Ctrl-C and SIGTERM reach it through <see cref="Interrupts"/>.
+/// </summary>
+internal static class RunExecution
+{
+    public static async Task<ExecutedRun> ExecuteAsync(PreparedRun run, Interrupts interrupts, RunLog log, CancellationToken abort)
+    {
+        PipelineOptions options = run.Options;
+        var failures = new FailureLog(options.Runtime.MaxConsecutiveFailures, log.Write, interrupts.Stop);
+        var g = new GraphContext(options, run.Request.Mode, run.Cache, run.Set, run.Queries, run.Finished, run.Stats, failures, log.Write)
+        {
+            StreamToTrainer = run.StreamsToTrainer,
+            Seen = run.Session?.Seen ?? new HashSet<string>(),
+        };
+        foreach (var failure in run.Plan.Failures) g.VideoFailed(failure);
+        var threads = options.Runtime.Threads;
+        var graph = new StreamingGraph(g, run.Session,
+            () => TrackerFactory.Create(options.Tracker, threads.Tracker, run.Request.TrackerName, run.Device ?? ComputeDevice.Cpu), () => ReplayClips(run));
+        log.Write($"threads: {threads.DecodeWorkers} decode workers × {threads.FfmpegThreads} ffmpeg threads, tracker {threads.Tracker}, torch {threads.Torch}; " +
+            $"buffers: {options.Runtime.Buffers.Clips} clips, {options.Runtime.Buffers.FrameMegabytes} MB of frames");
+
+        var started = DateTime.UtcNow;
+        using var meter = new PipelineMeter(run.Stats);
+        await using var timeline = TimelineRecorder.Start(run.Stats);
+        var progress = ProgressView.Start(run.Stats, $"mosic-stream {run.Request.Mode.ToString().ToLowerInvariant()} {options.Name}");
+        log.Attach(progress);
+        GraphOutcome outcome;
+        try
+        {
+            outcome = await graph.RunAsync(run.Videos, interrupts.Stopping, abort).ConfigureAwait(false);
+        }
+        finally
+        {
+            await progress.DisposeAsync().ConfigureAwait(false);
+            log.Attach(null);
+            await timeline.DisposeAsync().ConfigureAwait(false);
+            await run.Hashes.SaveAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return new ExecutedRun(graph, g, failures, outcome, started, timeline.Samples);
+    }
+
+    // Every cached clip of the run's videos, in key order: the list each later epoch's seeded order permutes.
+    private static IReadOnlyList<ReplayClip> ReplayClips(PreparedRun run)
+    {
+        var videos = run.Plan.Videos.ToDictionary(v => v.Hash, StringComparer.Ordinal);
+        return run.Cache.FinishedClipVideos(run.Set)
+            .Where(c => videos.ContainsKey(c.Value))
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => new ReplayClip(c.Key, videos[c.Value])).ToArray();
+    }
+}

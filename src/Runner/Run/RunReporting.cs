@@ -1,0 +1,57 @@
+using System.Globalization;
+using MoSiC.Stream.Graph.Metrics;
+using MoSiC.Stream.Runner.Profiling;
+using MoSiC.Stream.Runner.Progress;
+using Spectre.Console;
+
+namespace MoSiC.Stream.Runner.Run;
+
+/// <summary>
+/// The last phase of a run: the summary table, the profile (with <c>--profile</c>), the closing lines, the exit code
+/// and <c>run.json</c>.
+/// </summary>
+internal static class RunReporting
+{
+    /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
+    public static async Task<int> ReportAsync(PreparedRun run, ExecutedRun executed, Interrupts interrupts, RunLog log)
+    {
+        PipelineSnapshot end = run.Stats.Snapshot();
+        SummaryTable.Write(end, AnsiConsole.Console);
+        if (run.Request.ProfileDir is { } profileDir)
+        {
+            var profile = ProfileReport.Create(end, executed.Samples);
+            // The summary table named the bottleneck already; the rest adds stage rates and buffer fill.
+            foreach (string line in profile.SummaryLines().Skip(1)) log.Write(line);
+            await profile.WriteAsync(profileDir, CancellationToken.None).ConfigureAwait(false);
+            log.Write($"profile: {Path.Combine(profileDir, "profile.json")}, timeline.png, timeline.html");
+        }
+
+        RunSnapshot counts = end.Run;
+        log.Write(string.Create(CultureInfo.InvariantCulture,
+            $"tracked {counts.ClipsTracked} clips in {executed.Graph.PartsWritten} batches, {counts.ClipsCached} already cached; {counts.VideosDone} of {run.Videos.Count} videos, {counts.VideosFailed} failed; " +
+            $"{end.Elapsed.TotalSeconds:0.0} s; {run.Hashes.Hashed} videos hashed from their bytes"));
+        if (executed.Context.Uncached > 0) log.Write($"{executed.Context.Uncached} clips of these videos are not in the cache and were left out: run mosic-stream track first");
+        foreach (var failure in executed.Failures.Records) log.Write($"  {failure}");
+
+        int code = ExitCode(run, executed, counts);
+        string? reason = executed.Outcome.Fault is { } fault ? $"stopped by a failing stage: {fault.GetType().Name}: {fault.Message}"
+            : executed.Failures.Tripped ?? (executed.Outcome.Stopped ? $"{interrupts.Reason}; finished work is kept, rerun the same command to resume" : null);
+        if (reason is not null) Console.Error.WriteLine(reason);
+
+        var report = RunReport.Create(run, executed, end, reason, code);
+        foreach (string path in RunReport.Paths(run.Request, run.Options, run.Session is not null, executed.Started))
+        {
+            await RunReport.WriteAsync(report, path).ConfigureAwait(false);
+        }
+
+        return code;
+    }
+
+    private static int ExitCode(PreparedRun run, ExecutedRun executed, RunSnapshot counts) =>
+        executed.Outcome.Fault is not null || executed.Failures.Tripped is not null ? 1
+        : executed.Outcome.Stopped ? Interrupted
+        : run.Videos.Count > 0 && counts.VideosDone == 0 && run.Session?.Finished != true ? 1
+        : 0;
+}
