@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test (Release) and ends with one line: "N passed, N failed, N skipped". Exits non-zero on any failure.
+# --fast: only the tests not marked [Trait("Speed", "Heavy")] (every module's unit tests, no CLI subprocesses, no
+# full-size CoTracker, no soaks). Any other arguments go to dotnet test.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+args=()
+for a in "$@"; do
+  if [[ "$a" == "--fast" ]]; then args+=(--filter "Speed!=Heavy"); else args+=("$a"); fi
+done
 results="$here/artifacts/test-results"
 rm -rf "$results"
 dotnet test "$here/MoSiC.Stream.sln" -c Release --nologo --results-directory "$results" \
-  --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" "$@"
+  --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" ${args[@]+"${args[@]}"}
 status=$?
 passed=0 failed=0 skipped=0 total=0
 for trx in "$results"/*.trx "$results"/*/*.trx; do

@@ -1,10 +1,12 @@
 using MoSiC.Stream.Graph;
 using MoSiC.Stream.Graph.Plumbing;
 using MoSiC.Stream.Storage.Cache;
+using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Graph;
 
 /// <summary>Injected storage faults and a decode time limit: retried, recorded or stopping the run, and never losing what was written.</summary>
+[Trait(TestSpeed.Trait, TestSpeed.Heavy)]
 public sealed class FaultInjectionTests : IDisposable
 {
     private readonly GraphHarness _h = new();

@@ -53,6 +53,7 @@ public sealed class BadjaTests
     /// First measurement (δ_avg, LK vs static): bear 0.34 vs 0.17, camel 0.31 vs 0.14, horsejump-low 0.22 vs 0.14.
     /// Required: LK ahead by 0.05 on every sequence (a static tracker is exactly 0 ahead).
     /// </summary>
+    [Trait(TestSpeed.Trait, TestSpeed.Heavy)]
     [SkippableTheory]
     [MemberData(nameof(Sequences))]
     public async Task LK_beats_the_static_baseline_on_real_animal_joints(string name)

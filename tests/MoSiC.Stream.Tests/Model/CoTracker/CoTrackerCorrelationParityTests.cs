@@ -1,5 +1,6 @@
 using MoSiC.Stream.Model.CoTracker;
 using MoSiC.Stream.Tests.Model.Vit;
+using MoSiC.Stream.Tests.Support;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -29,6 +30,7 @@ public class CoTrackerCorrelationParityTests(ITestOutputHelper output)
         Check(model.CorrMlp.forward(input), expected, "cotracker3 corr_mlp(level-0 input)");
     }
 
+    [Trait(TestSpeed.Trait, TestSpeed.Heavy)]
     [SkippableFact]
     public void TrackFeaturesAndCorrelationMatchAtIterationZero()
     {

@@ -1,4 +1,5 @@
 using MoSiC.Stream.Tests.Model.Vit;
+using MoSiC.Stream.Tests.Support;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -13,6 +14,7 @@ public class CoTrackerForwardParityTests(ITestOutputHelper output)
         Golden.AssertClose(actual, expected, tol, what);
     }
 
+    [Trait(TestSpeed.Trait, TestSpeed.Heavy)]
     [SkippableFact]
     public void SixIterationsMatchReference()
     {

@@ -1,6 +1,7 @@
 using MoSiC.Stream.Model.Checkpoints;
 using MoSiC.Stream.Model.CoTracker;
 using MoSiC.Stream.Tests.Model.Vit;
+using MoSiC.Stream.Tests.Support;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -22,6 +23,7 @@ public class CoTrackerPredictorParityTests(ITestOutputHelper output)
         Assert.True(differ.item<long>() == 0, $"{what}: {differ.item<long>()} booleans differ");
     }
 
+    [Trait(TestSpeed.Trait, TestSpeed.Heavy)]
     [SkippableFact]
     public void GridAndQueryPathsMatchReference()
     {

@@ -45,6 +45,7 @@ public sealed class BackboneExportTests : IDisposable
             Assert.True(TrainKit.Same(a, b), $"{name} differs after the round trip");
     }
 
+    [Trait(TestSpeed.Trait, TestSpeed.Heavy)]
     [SkippableFact]
     public void Python_torch_loads_the_pth_export()
     {

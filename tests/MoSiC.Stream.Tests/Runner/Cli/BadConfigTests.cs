@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace MoSiC.Stream.Tests.Runner.Cli;
 
 /// <summary>Malformed or contradictory pipelines fail before any work, with a message naming the field and the fix.</summary>
+[Trait(TestSpeed.Trait, TestSpeed.Heavy)]
 public sealed class BadConfigTests : IDisposable
 {
     private readonly TempDir _dir = new();

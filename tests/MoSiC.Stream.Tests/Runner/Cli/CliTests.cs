@@ -5,6 +5,7 @@ using MoSiC.Stream.Tests.Support;
 namespace MoSiC.Stream.Tests.Runner.Cli;
 
 /// <summary>The mosic-stream CLI as a user runs it: a child process, real files.</summary>
+[Trait(TestSpeed.Trait, TestSpeed.Heavy)]
 public sealed class CliTests : IDisposable
 {
     private readonly TempDir _dir = new();

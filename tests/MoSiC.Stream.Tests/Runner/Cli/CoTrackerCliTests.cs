@@ -14,6 +14,7 @@ namespace MoSiC.Stream.Tests.Runner.Cli;
 /// stop the run before any work with a message that says where the real weights are.
 /// </summary>
 [Collection(TorchGlobalState.Name)]
+[Trait(TestSpeed.Trait, TestSpeed.Heavy)]
 public sealed partial class CoTrackerCliTests : IDisposable
 {
     private readonly TempDir _dir = new();

@@ -13,6 +13,7 @@ namespace MoSiC.Stream.Tests.Runner.Cli;
 /// is lost or doubled: the cache verifies, holds every clip once with the tracks of a clean run, and training went
 /// through every step exactly once.
 /// </summary>
+[Trait(TestSpeed.Trait, TestSpeed.Heavy)]
 public sealed class CrashSoakTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDir _dir = new();

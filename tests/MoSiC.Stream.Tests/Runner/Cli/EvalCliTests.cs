@@ -6,6 +6,7 @@ using MoSiC.Stream.Tests.Support;
 namespace MoSiC.Stream.Tests.Runner.Cli;
 
 /// <summary><c>mosic-stream eval</c> as a user runs it (work in progress: per-clip / per-frame, eval.json).</summary>
+[Trait(TestSpeed.Trait, TestSpeed.Heavy)]
 public sealed class EvalCliTests : IDisposable
 {
     private readonly TempDir _dir = new();

@@ -16,6 +16,7 @@ namespace MoSiC.Stream.Tests.Runner.Cli;
 /// .pth (our <c>student-backbone.pth</c> export: a plain state dict under the official key names), on a synthetic corpus.
 /// </summary>
 [Collection(TorchGlobalState.Name)]
+[Trait(TestSpeed.Trait, TestSpeed.Heavy)]
 public sealed class EvalCompareCliTests : IDisposable
 {
     private static readonly SynthOptions Corpus = new() { Videos = 2, Seed = 5, Frames = 8, Width = 64, Height = 48, TrackPoints = 4, Parallelism = 1 };

@@ -10,6 +10,7 @@ namespace MoSiC.Stream.Tests.Runner.Cli;
 /// The hostile corpus (<c>synth --hostile</c>) through <c>mosic-stream track</c>: every input ends as decoded clips or
 /// as the failure record hostile.json expects, and the run itself finishes cleanly.
 /// </summary>
+[Trait(TestSpeed.Trait, TestSpeed.Heavy)]
 public sealed class HostileCorpusTests : IDisposable
 {
     private readonly TempDir _dir = new();

@@ -10,6 +10,7 @@ namespace MoSiC.Stream.Tests.Runner.Cli;
 /// <c>mosic-stream run</c> and <c>track</c> as a user runs them: Ctrl-C in the middle and a rerun, shards over one
 /// cache. Signals are real (kill -TERM on the child process).
 /// </summary>
+[Trait(TestSpeed.Trait, TestSpeed.Heavy)]
 public sealed class RunCliTests : IDisposable
 {
     private readonly TempDir _dir = new();

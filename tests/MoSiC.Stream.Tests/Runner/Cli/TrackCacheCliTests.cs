@@ -9,6 +9,7 @@ namespace MoSiC.Stream.Tests.Runner.Cli;
 /// <c>mosic-stream track PIPELINE</c> with the trajectory cache, as a user runs it: resume, grown corpora, settings that
 /// must (and must not) miss, and writers killed with SIGKILL.
 /// </summary>
+[Trait(TestSpeed.Trait, TestSpeed.Heavy)]
 public sealed class TrackCacheCliTests : IDisposable
 {
     private readonly TempDir _dir = new();

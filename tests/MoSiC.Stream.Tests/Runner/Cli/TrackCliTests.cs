@@ -8,6 +8,7 @@ namespace MoSiC.Stream.Tests.Runner.Cli;
 
 /// <summary><c>mosic-stream track eval</c> and <c>track clip</c> as a user runs them.</summary>
 [Collection(TrackingCorpusCollection.Name)]
+[Trait(TestSpeed.Trait, TestSpeed.Heavy)]
 public sealed class TrackCliTests(TrackingCorpusFixture corpus) : IDisposable
 {
     private readonly TempDir _dir = new();

@@ -6,6 +6,7 @@ using MoSiC.Stream.Tests.Synthetic;
 namespace MoSiC.Stream.Tests.Runner.Cli;
 
 /// <summary><c>mosic-stream track</c> then <c>train</c> on a tiny test-pattern corpus, as a user runs them.</summary>
+[Trait(TestSpeed.Trait, TestSpeed.Heavy)]
 public sealed class TrainCliTests : IDisposable
 {
     private readonly TempDir _dir = new();

@@ -14,6 +14,7 @@ public sealed class BadInputTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    [Trait(TestSpeed.Trait, TestSpeed.Heavy)]
     [Fact]
     public async Task Each_bad_input_gets_its_own_reason_and_the_good_videos_still_decode()
     {

@@ -14,6 +14,7 @@ public sealed class RealClipDecodeTests
         return path;
     }
 
+    [Trait(TestSpeed.Trait, TestSpeed.Heavy)]
     [SkippableFact]
     public async Task Mp4_decodes_every_frame_pixel_identical_to_the_ffmpeg_cli()
     {

@@ -3,6 +3,7 @@ using MoSiC.Stream.Eval.Tracking;
 using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Stages.Track.LucasKanade;
+using MoSiC.Stream.Tests.Support;
 using MoSiC.Stream.Tests.Synthetic;
 
 namespace MoSiC.Stream.Tests.Stages.Track;
@@ -19,6 +20,7 @@ public sealed class LucasKanadeAccuracyTests(TrackingCorpusFixture corpus)
     private const double MinMarginOverStatic = 0.4;
     private const double MinHiddenRecall = 0.5;
 
+    [Trait(TestSpeed.Trait, TestSpeed.Heavy)]
     [SkippableFact]
     public async Task LK_beats_the_static_baseline_by_a_clear_margin_and_finds_most_hidden_points()
     {

@@ -38,18 +38,21 @@ public sealed class CoTrackerTrackerTests : IDisposable
         Assert.True(worst <= tolerance, $"{what}: max abs difference {worst} > {tolerance}");
     }
 
+    [Trait(TestSpeed.Trait, TestSpeed.Heavy)]
     [SkippableFact]
     public async Task A_batch_of_two_clips_has_the_right_shape_pins_the_grid_and_equals_one_clip_at_a_time()
     {
         Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
         using DecodedVideo a = await VideoAsync(10), b = await VideoAsync(10, "90");
-        var clips = new[] { new TrackClip("a", a.Pixels.Take(6).ToArray()), new TrackClip("b", b.Pixels.Skip(3).Take(6).ToArray()) };
+        // The suite's one proof that a clip's tracks do not depend on its batch, at the smallest clip that shows it (the
+        // model resizes every frame to 384×512, so only the frame count sets the cost).
+        var clips = new[] { new TrackClip("a", a.Pixels.Take(3).ToArray()), new TrackClip("b", b.Pixels.Skip(3).Take(3).ToArray()) };
         await using var tracker = new CoTrackerTracker(Weights(), ComputeDevice.Cpu, threads: 2);
         QuerySpec grid = QuerySpec.Grid(4);
 
         TrackResult together = await tracker.TrackAsync(new ClipBatch(a.Width, a.Height, clips), grid, CancellationToken.None);
 
-        Assert.Equal((2, 6, 16), (together.Clips, together.Frames, together.Points));
+        Assert.Equal((2, 3, 16), (together.Clips, together.Frames, together.Points));
         Assert.All(together.Positions, p => Assert.True(float.IsFinite(p)));
         Assert.NotNull(together.Confidence);
         Assert.All(together.Confidence!, c => Assert.InRange(c, 0f, 1f));
@@ -78,6 +81,7 @@ public sealed class CoTrackerTrackerTests : IDisposable
         Assert.NotEqual(together.Slice(0).Positions, together.Slice(1).Positions);
     }
 
+    [Trait(TestSpeed.Trait, TestSpeed.Heavy)]
     [SkippableFact]
     public async Task Explicit_queries_on_a_later_frame_are_pinned_there_and_a_long_clip_keeps_its_first_window()
     {
@@ -112,32 +116,24 @@ public sealed class CoTrackerTrackerTests : IDisposable
         Assert.Contains("query frame 7", error.Message);
     }
 
+    [Trait(TestSpeed.Trait, TestSpeed.Heavy)]
     [SkippableFact]
-    public async Task Online_tracks_a_clip_longer_than_its_window_with_queries_on_any_frame_and_a_batch_equals_its_clips()
+    public async Task Online_tracks_a_clip_longer_than_its_window_with_queries_on_any_frame()
     {
         Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
-        using DecodedVideo a = await VideoAsync(20), b = await VideoAsync(20, "90");
+        using DecodedVideo a = await VideoAsync(20);
         // 18 frames: two 16-frame windows (0–15, 8–23 padded); the query on frame 12 first appears in the second.
-        var clips = new[] { new TrackClip("a", a.Pixels.Take(18).ToArray()), new TrackClip("b", b.Pixels.Skip(2).Take(18).ToArray()) };
+        var clip = new TrackClip("a", a.Pixels.Take(18).ToArray());
         string weights = RandomCoTrackerWeights.Write(_dir.File("online.pth"), 5, window: CoTrackerTracker.OnlineWindow);
         await using var tracker = CoTrackerTracker.Online(weights, ComputeDevice.Cpu, threads: 2);
         TrackQuery[] queries = [new(0, 30f, 40f), new(12, 90f, 50f), new(5, 64f, 20f)];
-        var spec = QuerySpec.Explicit(queries);
 
-        TrackResult together = await tracker.TrackAsync(new ClipBatch(a.Width, a.Height, clips), spec, CancellationToken.None);
+        TrackResult tracks = await tracker.TrackAsync(new ClipBatch(a.Width, a.Height, [clip]), QuerySpec.Explicit(queries), CancellationToken.None);
 
         Assert.Equal("cotracker3-online", tracker.Identity.Name);
-        Assert.Equal((2, 18, 3), (together.Clips, together.Frames, together.Points));
-        Assert.All(together.Positions, p => Assert.True(float.IsFinite(p)));
-        Assert.All(together.Confidence!, c => Assert.InRange(c, 0f, 1f));
-        for (int c = 0; c < 2; c++)
-        {
-            TrackResult alone = await tracker.TrackAsync(new ClipBatch(a.Width, a.Height, [clips[c]]), spec, CancellationToken.None);
-            AssertClose(alone.Positions, together.Slice(c).Positions, PixelTolerance, $"clip {c} positions");
-            AssertClose(alone.Confidence!, together.Slice(c).Confidence!, 1e-4f, $"clip {c} confidence");
-        }
-
-        Assert.NotEqual(together.Slice(0).Positions, together.Slice(1).Positions);
+        Assert.Equal((1, 18, 3), (tracks.Clips, tracks.Frames, tracks.Points));
+        Assert.All(tracks.Positions, p => Assert.True(float.IsFinite(p)));
+        Assert.All(tracks.Confidence!, c => Assert.InRange(c, 0f, 1f));
     }
 
     [Fact]
