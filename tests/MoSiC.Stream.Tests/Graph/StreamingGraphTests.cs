@@ -43,16 +43,21 @@ public sealed class StreamingGraphTests : IDisposable
         var built = await _h.BuildAsync(RunMode.Run, trainer);
         Task<GraphOutcome> run = built.RunAsync();
 
-        // The trainer takes nothing, so the buffers fill and decode must wait for room: wait for that, not for a quiet
-        // second (on a loaded machine decode itself can be that slow).
+        // The trainer takes nothing, so the buffers fill and decode must wait for room. Wait until the buffer decode
+        // writes into stays full and decode makes no progress for 2 s: a quiet spell alone is not enough on a loaded
+        // machine, where decoding one video can take that long (a blocked write is only charged when it ends).
         PipelineStats stats = built.Context.Stats;
         StageSnapshot Decode() => stats.Stages.Single(s => s.Name == "decode").Snapshot();
+        bool Full() => stats.Snapshot().Queues.Single(q => q.Name == "decode→sample") is var q && q.Count >= q.Capacity;
+        long last = -1;
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (Decode().BlockedSeconds < 0.5)
+        for (int stable = 0; stable < 20; await Task.Delay(100))
         {
+            long decoded = Decode().ItemsOut;
+            stable = decoded == last && Full() ? stable + 1 : 0;
+            last = decoded;
             Assert.False(run.IsCompleted, "the run ended although the trainer took nothing");
-            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(3), "decode never waited for room downstream");
-            await Task.Delay(100);
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(3), "decode never came to wait for room downstream");
         }
 
         Assert.InRange(Decode().ItemsOut, 1, 20);
