@@ -11,7 +11,7 @@ using MoSiC.Stream.Runner.Profiling;
 using MoSiC.Stream.Runner.Progress;
 using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Stages.Discover;
-using MoSiC.Stream.Stages.Encode;
+using MoSiC.Stream.Stages.Ffmpeg;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Storage.Cache;
 using MoSiC.Stream.Storage.Identity;

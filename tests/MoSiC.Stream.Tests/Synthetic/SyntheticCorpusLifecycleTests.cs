@@ -1,6 +1,6 @@
 using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Core.Options;
-using MoSiC.Stream.Stages.Encode;
+using MoSiC.Stream.Stages.Ffmpeg;
 using MoSiC.Stream.Synthetic;
 
 namespace MoSiC.Stream.Tests.Synthetic;
