@@ -1,6 +1,7 @@
 using System.Globalization;
 using FFMpegCore;
 using FFMpegCore.Exceptions;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Stages.Ffmpeg;
 
@@ -115,7 +116,7 @@ public sealed class VideoProber(TimeProvider? time = null)
         if (file.Length == 0)
         {
             // Opening a FIFO blocks until a writer appears: leave pipes and devices to ffprobe and its timeout.
-            if (FileType(path) is { } type && !type.StartsWith("regular", StringComparison.Ordinal)) return -1;
+            if (FileKinds.Of(path) is FileKind.Fifo or FileKind.Socket or FileKind.CharacterDevice or FileKind.BlockDevice) return -1;
             throw Fail(path, "empty file (0 bytes)");
         }
         try
@@ -125,21 +126,6 @@ public sealed class VideoProber(TimeProvider? time = null)
         }
         catch (UnauthorizedAccessException ex) { throw Fail(path, $"permission denied: {ex.Message}", ex); }
         catch (IOException ex) { throw Fail(path, $"cannot be read: {ex.Message}", ex); }
-    }
-
-    // "regular empty file", "fifo", "character special file", … (coreutils stat; .NET does not expose the file type).
-    private static string? FileType(string path)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo("stat") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-L", "-c", "%F", "--", path }) info.ArgumentList.Add(a);
-        try
-        {
-            using var process = System.Diagnostics.Process.Start(info)!;
-            var type = process.StandardOutput.ReadToEnd().Trim();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? type : null;
-        }
-        catch (System.ComponentModel.Win32Exception) { return null; }
     }
 
     // What FFMpegCore's FFProbe.Analyse asks for, so that FFProbe.FromJson reads the answer as it reads its own.
