@@ -9,7 +9,6 @@ using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Stages.Track.CoTracker;
 using TorchSharp.PyBridge;
-using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Bench;
 

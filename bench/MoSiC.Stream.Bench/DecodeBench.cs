@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Stages.Decode;
+using MoSiC.Stream.Stages.Ffmpeg;
 
 namespace MoSiC.Stream.Bench;
 

@@ -7,6 +7,7 @@ using FFMpegCore.Pipes;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Stages.Decode;
+using MoSiC.Stream.Stages.Ffmpeg;
 
 namespace MoSiC.Stream.Bench;
 

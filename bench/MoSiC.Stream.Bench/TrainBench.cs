@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using MoSiC.Stream.Model.Train;
 using MoSiC.Stream.Model.Vit;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Bench;

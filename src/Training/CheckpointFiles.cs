@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Model.Train.Persist;
 
 namespace MoSiC.Stream.Training;
@@ -22,15 +23,19 @@ public static partial class CheckpointFiles
 
     /// <summary>
     /// Deletes the temporary files of checkpoint writes whose process is gone (a killed run leaves a whole checkpoint's
-    /// bytes under <c>NAME.tmp-PID-GUID</c>) and returns how many; a live writer's file is left alone.
+    /// bytes under <see cref="AtomicFile"/>'s temporary name, <c>.NAME.tmp-PID-RANDOM</c>) and returns how many; a live
+    /// writer's file is left alone.
     /// </summary>
     public static int RemoveAbandonedWrites(string dir)
     {
         int removed = 0;
-        foreach (string file in Directory.EnumerateFiles(dir, "*.ckpt.safetensors.tmp-*"))
+        foreach (string file in Directory.EnumerateFiles(dir, "*.ckpt.safetensors" + AtomicFile.TempMarker + "*"))
         {
-            Match m = TemporaryName().Match(Path.GetFileName(file));
-            if (!m.Success || WriterAlive(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))) continue;
+            string name = Path.GetFileName(file);
+            // Before the one atomic writer, checkpoints were written under the same name unhidden (NAME.tmp-PID-GUID);
+            // a run killed then left one of those.
+            if (!AtomicFile.TryParseTempName(name.StartsWith('.') ? name : "." + name, out string target, out int pid)
+                || !target.EndsWith(".ckpt.safetensors", StringComparison.Ordinal) || WriterAlive(pid)) continue;
             File.Delete(file);
             removed++;
         }
@@ -51,9 +56,6 @@ public static partial class CheckpointFiles
             return false;
         }
     }
-
-    [GeneratedRegex(@"\.ckpt\.safetensors\.tmp-(\d+)-[0-9a-f]+$")]
-    private static partial Regex TemporaryName();
 
     /// <summary>The mid-epoch (interruption or periodic) checkpoints in <paramref name="dir"/>.</summary>
     public static IEnumerable<string> StepFiles(string dir) =>

@@ -8,8 +8,10 @@ namespace MoSiC.Stream.Eval.Segmentation;
 
 /// <summary>
 /// Reads a ground-truth mask PNG as label ids. A palette PNG (DAVIS 2017, YouTube-VOS, our synthetic corpus) gives its
-/// palette indices (read here: ImageSharp 2.x expands palettes to colours and does not expose the table); any other
-/// PNG (DAVIS 2016's binary masks) gives 0 for black and 1 for any other colour.
+/// palette indices, read here: ImageSharp 2.1 expands palettes to colours and exposes neither the indices nor the
+/// table (<c>PngMetadata</c> has no palette; its decoder has no option to keep indices), and mapping colours back would
+/// be wrong for palettes that repeat a colour (zero-padded ones repeat black). Any other PNG (DAVIS 2016's binary
+/// masks) gives 0 for black and 1 for any other colour. The tests keep their own independent reader as an oracle.
 /// </summary>
 public static class MaskReader
 {

@@ -1,6 +1,5 @@
 using MoSiC.Stream.Graph.Messages;
 using MoSiC.Stream.Graph.Plumbing;
-using MoSiC.Stream.Graph.Track;
 
 namespace MoSiC.Stream.Graph.Cache;
 

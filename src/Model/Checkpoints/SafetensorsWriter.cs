@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using MoSiC.Stream.Core.Files;
 using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Model.Checkpoints;

@@ -1,6 +1,5 @@
 using MoSiC.Stream.Model.Vit.Layers;
 using MoSiC.Stream.Model.Vit.PosEmbed;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

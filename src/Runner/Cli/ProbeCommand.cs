@@ -5,6 +5,7 @@ using System.Text.Json;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Stages.Decode;
+using MoSiC.Stream.Stages.Ffmpeg;
 
 namespace MoSiC.Stream.Runner.Cli;
 

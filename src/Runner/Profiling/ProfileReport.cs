@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Graph.Metrics;
 
 namespace MoSiC.Stream.Runner.Profiling;

@@ -1,5 +1,3 @@
-using MoSiC.Stream.Graph.Plumbing;
-
 namespace MoSiC.Stream.Runner.Run;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
-using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Graph;
 using MoSiC.Stream.Graph.Metrics;

@@ -4,7 +4,7 @@ using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Eval.Tracking;
 using MoSiC.Stream.Stages.Decode;
-using MoSiC.Stream.Stages.Encode;
+using MoSiC.Stream.Stages.Ffmpeg;
 using MoSiC.Stream.Stages.Track;
 
 namespace MoSiC.Stream.Runner.TrackTools;

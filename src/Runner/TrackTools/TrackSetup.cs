@@ -1,7 +1,7 @@
 using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Model;
 using MoSiC.Stream.Runner.Pipelines;
-using MoSiC.Stream.Stages.Decode;
+using MoSiC.Stream.Stages.Ffmpeg;
 using MoSiC.Stream.Stages.Track;
 
 namespace MoSiC.Stream.Runner.TrackTools;

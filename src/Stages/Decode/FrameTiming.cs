@@ -1,4 +1,5 @@
 using System.Globalization;
+using MoSiC.Stream.Stages.Ffmpeg;
 
 namespace MoSiC.Stream.Stages.Decode;
 
@@ -16,7 +17,7 @@ public sealed record FrameTiming(int Packets, double MinInterval, double MaxInte
     public static async Task<FrameTiming> MeasureAsync(string path, CancellationToken ct)
     {
         string[] arguments = ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-of", "csv=p=0", path];
-        await using var ffprobe = FfmpegProcess.Start(FfmpegTools.Ffprobe, arguments, parseTimestamps: false);
+        await using var ffprobe = FfmpegProcess.Start(new FfmpegCommand(FfmpegTool.Ffprobe, arguments), ct);
         using var reader = new StreamReader(ffprobe.Stdout);
         var times = new List<double>();
         while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Stages.Ffmpeg;
 
 namespace MoSiC.Stream.Stages.Decode;
 
@@ -32,8 +33,16 @@ public sealed class VideoDecoder(ArrayPool<byte>? pool = null, TimeProvider? tim
         var stall = TimeSpan.FromSeconds(options.StallTimeoutSeconds);
         try
         {
-            var arguments = Arguments(source, concatList, options, width, height, probe, ffmpegThreads, nativeTimestamps);
-            await using var ffmpeg = FfmpegProcess.Start(FfmpegTools.Ffmpeg, arguments, parseTimestamps: nativeTimestamps);
+            var command = new FfmpegCommand(FfmpegTool.Ffmpeg, Arguments(source, concatList, options, width, height, probe, ffmpegThreads, nativeTimestamps))
+            {
+                ParseTimestamps = nativeTimestamps,
+            };
+            FfmpegProcess started;
+            // Not killed on ct: cancellation ends the read below and disposal kills ffmpeg, whereas a kill first could
+            // end the stream mid-frame and read as a broken video.
+            try { started = FfmpegProcess.Start(command, CancellationToken.None); }
+            catch (FfmpegException e) { throw Fail(source, e.Message); }
+            await using var ffmpeg = started;
             using var watchdog = new CancellationTokenSource(stall, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, watchdog.Token);
 
@@ -93,11 +102,11 @@ public sealed class VideoDecoder(ArrayPool<byte>? pool = null, TimeProvider? tim
         }
     }
 
-    /// <summary>The ffmpeg command line (without the executable) that decodes <paramref name="source"/>.</summary>
+    /// <summary>The ffmpeg arguments (after the executable and what <see cref="FfmpegProcess"/> adds) that decode <paramref name="source"/>.</summary>
     internal static List<string> Arguments(VideoSource source, string? concatList, DecodeOptions options, int width, int height,
         ProbeInfo probe, int ffmpegThreads, bool nativeTimestamps)
     {
-        var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", nativeTimestamps ? "info" : "error" };
+        var args = new List<string> { "-nostats", "-loglevel", nativeTimestamps ? "info" : "error" };
         var threads = ffmpegThreads.ToString(CultureInfo.InvariantCulture);
         args.AddRange(["-threads", threads]);
         if (concatList is not null) args.AddRange(["-f", "concat", "-safe", "0", "-i", concatList]);

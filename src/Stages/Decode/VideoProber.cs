@@ -1,12 +1,14 @@
 using System.Globalization;
 using FFMpegCore;
 using FFMpegCore.Exceptions;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Core.Media;
+using MoSiC.Stream.Stages.Ffmpeg;
 
 namespace MoSiC.Stream.Stages.Decode;
 
 /// <summary>
-/// Finds out what a video holds (ffprobe through FFMpegCore), and refuses what cannot be decoded with a specific
+/// Finds out what a video holds (ffprobe, its JSON read by FFMpegCore), and refuses what cannot be decoded with a specific
 /// reason: missing, empty or unreadable input, not a video, no video stream, frames over the pixel budget.
 /// </summary>
 public sealed class VideoProber(TimeProvider? time = null)
@@ -31,22 +33,31 @@ public sealed class VideoProber(TimeProvider? time = null)
         using (var deadline = new CancellationTokenSource(timeout, _time))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token))
         {
+            FfmpegResult result;
             try
             {
-                analysis = await FFProbe.AnalyseAsync(path, cancellationToken: linked.Token).ConfigureAwait(false);
+                result = await FfmpegProcess.RunAsync(new FfmpegCommand(FfmpegTool.Ffprobe, ProbeArguments(path)), linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 throw Fail(path, $"ffprobe did not answer within {timeout.TotalSeconds:0.#} s (a pipe or device that never delivers data?); killed");
             }
-            catch (FFProbeProcessException ex) when (bytes > 0 && !LooksLikeIsoMedia(path) && ex.StandardError.Any(l => l.Contains("moov atom not found", StringComparison.Ordinal)))
+            catch (FfmpegException ex)
+            {
+                throw Fail(path, ex.Message, ex);
+            }
+
+            if (result.ExitCode != 0)
             {
                 // ffmpeg picks the MP4 demuxer by extension, so random bytes named .mp4 read as "moov atom not found".
-                throw Fail(path, $"not a decodable video: the {bytes} bytes do not start with an MP4/MOV box (ftyp, moov, mdat, …), so this is not a cut-off MP4 but other data with a video extension", ex);
+                if (bytes > 0 && !LooksLikeIsoMedia(path) && result.Stderr.Any(l => l.Contains("moov atom not found", StringComparison.Ordinal)))
+                    throw Fail(path, $"not a decodable video: the {bytes} bytes do not start with an MP4/MOV box (ftyp, moov, mdat, …), so this is not a cut-off MP4 but other data with a video extension");
+                throw Fail(path, FfmpegMessages.Explain(result.Stderr, bytes));
             }
-            catch (FFProbeProcessException ex)
+
+            try
             {
-                throw Fail(path, FfmpegMessages.Explain(ex.StandardError, bytes), ex);
+                analysis = FFProbe.FromJson(result.Stdout);
             }
             catch (Exception ex) when (ex is FFMpegException or FormatException or System.Text.Json.JsonException)
             {
@@ -105,7 +116,7 @@ public sealed class VideoProber(TimeProvider? time = null)
         if (file.Length == 0)
         {
             // Opening a FIFO blocks until a writer appears: leave pipes and devices to ffprobe and its timeout.
-            if (FileType(path) is { } type && !type.StartsWith("regular", StringComparison.Ordinal)) return -1;
+            if (FileKinds.Of(path) is FileKind.Fifo or FileKind.Socket or FileKind.CharacterDevice or FileKind.BlockDevice) return -1;
             throw Fail(path, "empty file (0 bytes)");
         }
         try
@@ -117,20 +128,9 @@ public sealed class VideoProber(TimeProvider? time = null)
         catch (IOException ex) { throw Fail(path, $"cannot be read: {ex.Message}", ex); }
     }
 
-    // "regular empty file", "fifo", "character special file", … (coreutils stat; .NET does not expose the file type).
-    private static string? FileType(string path)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo("stat") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-L", "-c", "%F", "--", path }) info.ArgumentList.Add(a);
-        try
-        {
-            using var process = System.Diagnostics.Process.Start(info)!;
-            var type = process.StandardOutput.ReadToEnd().Trim();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? type : null;
-        }
-        catch (System.ComponentModel.Win32Exception) { return null; }
-    }
+    // What FFMpegCore's FFProbe.Analyse asks for, so that FFProbe.FromJson reads the answer as it reads its own.
+    private static string[] ProbeArguments(string path) =>
+        ["-loglevel", "error", "-print_format", "json", "-show_format", "-sexagesimal", "-show_streams", "-show_chapters", "-i", path];
 
     // ffprobe's nb_frames, which FFMpegCore does not map; informative only, never trusted.
     private static long? HeaderFrameCount(string json, int streamIndex)

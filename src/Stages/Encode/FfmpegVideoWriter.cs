@@ -1,5 +1,4 @@
-using System.ComponentModel;
-using System.Diagnostics;
+using MoSiC.Stream.Stages.Ffmpeg;
 
 namespace MoSiC.Stream.Stages.Encode;
 
@@ -16,62 +15,35 @@ public sealed class FfmpegVideoWriter : IAsyncDisposable
     private const int StderrLinesKept = 20;
     private static readonly TimeSpan FailureGrace = TimeSpan.FromSeconds(5);
 
-    private readonly Process _process;
+    private readonly FfmpegProcess _process;
     private readonly string _outputPath;
     private readonly string _partialPath;
     private readonly int _frameBytes;
-    private readonly Queue<string> _stderr = new();
-    private readonly CancellationTokenRegistration _killOnCancel;
     private bool _completed;
 
-    private FfmpegVideoWriter(Process process, string outputPath, string partialPath, int frameBytes, CancellationToken ct)
+    private FfmpegVideoWriter(FfmpegProcess process, string outputPath, string partialPath, int frameBytes)
     {
         _process = process;
         _outputPath = outputPath;
         _partialPath = partialPath;
         _frameBytes = frameBytes;
-        _process.ErrorDataReceived += (_, e) => Remember(e.Data);
-        _process.OutputDataReceived += (_, _) => { };
-        _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
-        _killOnCancel = ct.Register(Kill);
     }
 
+    /// <summary>Starts ffmpeg encoding to <paramref name="outputPath"/>; cancelling <paramref name="ct"/> kills it.</summary>
     public static FfmpegVideoWriter Start(string outputPath, int width, int height, int fps, int crf, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         string partialPath = outputPath + PartialSuffix;
-        var info = new ProcessStartInfo(MoSiC.Stream.Stages.Decode.FfmpegTools.Ffmpeg)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[]
-        {
-            "-hide_banner", "-nostats", "-loglevel", "error", "-y",
+        string[] arguments =
+        [
+            "-nostats", "-loglevel", "error", "-y",
             "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{width}x{height}", "-r", $"{fps}", "-i", "pipe:0",
             "-c:v", "libx264", "-preset", "veryfast", "-crf", $"{crf}", "-pix_fmt", "yuv420p", "-threads", "1",
             // The temporary name hides the container from ffmpeg, so name it explicitly.
             "-f", "mp4", partialPath,
-        })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var process = new Process { StartInfo = info };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception e)
-        {
-            process.Dispose();
-            throw new FfmpegException($"could not start ffmpeg ('{info.FileName}'): {e.Message}", e);
-        }
-
-        return new FfmpegVideoWriter(process, outputPath, partialPath, width * height * 3, ct);
+        ];
+        var command = new FfmpegCommand(FfmpegTool.Ffmpeg, arguments) { WritesStdin = true, ReadsStdout = false, StderrLines = StderrLinesKept };
+        return new FfmpegVideoWriter(FfmpegProcess.Start(command, ct), outputPath, partialPath, width * height * 3);
     }
 
     public async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> rgb, CancellationToken ct)
@@ -83,7 +55,7 @@ public sealed class FfmpegVideoWriter : IAsyncDisposable
 
         try
         {
-            await _process.StandardInput.BaseStream.WriteAsync(rgb, ct).ConfigureAwait(false);
+            await _process.Stdin.WriteAsync(rgb, ct).ConfigureAwait(false);
         }
         catch (IOException e)
         {
@@ -99,8 +71,8 @@ public sealed class FfmpegVideoWriter : IAsyncDisposable
     {
         try
         {
-            await _process.StandardInput.BaseStream.FlushAsync(ct).ConfigureAwait(false);
-            _process.StandardInput.Close();
+            await _process.Stdin.FlushAsync(ct).ConfigureAwait(false);
+            _process.Stdin.Close();
         }
         catch (IOException e)
         {
@@ -109,27 +81,24 @@ public sealed class FfmpegVideoWriter : IAsyncDisposable
             throw Failure("stopped reading frames", e);
         }
 
-        await _process.WaitForExitAsync(ct).ConfigureAwait(false);
-        if (_process.ExitCode != 0)
+        int exitCode = await _process.WaitForExitAsync(ct).ConfigureAwait(false);
+        if (exitCode != 0)
         {
-            throw Failure($"exited with code {_process.ExitCode}", null);
+            throw Failure($"exited with code {exitCode}", null);
         }
 
         File.Move(_partialPath, _outputPath, overwrite: true);
         _completed = true;
     }
 
+    /// <summary>Kills an unfinished ffmpeg and deletes its partial file; a completed video stays.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _killOnCancel.DisposeAsync().ConfigureAwait(false);
+        await _process.DisposeAsync().ConfigureAwait(false);
         if (!_completed)
         {
-            Kill();
-            await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             DeletePartial();
         }
-
-        _process.Dispose();
     }
 
     private void DeletePartial()
@@ -147,21 +116,6 @@ public sealed class FfmpegVideoWriter : IAsyncDisposable
         }
     }
 
-    private void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone between the check and the kill.
-        }
-    }
-
     /// <summary>Lets a failing ffmpeg finish writing its error (bounded), so the message can quote it.</summary>
     private async Task WaitAfterFailure()
     {
@@ -172,36 +126,15 @@ public sealed class FfmpegVideoWriter : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            Kill();
+            _process.Kill();
             await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    private void Remember(string? line)
-    {
-        if (string.IsNullOrWhiteSpace(line))
-        {
-            return;
-        }
-
-        lock (_stderr)
-        {
-            _stderr.Enqueue(line);
-            if (_stderr.Count > StderrLinesKept)
-            {
-                _stderr.Dequeue();
-            }
         }
     }
 
     private FfmpegException Failure(string what, Exception? inner)
     {
-        string tail;
-        lock (_stderr)
-        {
-            tail = _stderr.Count > 0 ? string.Join(Environment.NewLine, _stderr) : "(no output on stderr)";
-        }
-
+        IReadOnlyList<string> stderr = _process.StderrTail;
+        string tail = stderr.Count > 0 ? string.Join(Environment.NewLine, stderr) : "(no output on stderr)";
         return new FfmpegException($"ffmpeg {what} while encoding {_outputPath}:{Environment.NewLine}{tail}", inner);
     }
 }

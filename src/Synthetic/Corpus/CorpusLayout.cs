@@ -1,3 +1,5 @@
+using MoSiC.Stream.Core.Files;
+
 namespace MoSiC.Stream.Synthetic;
 
 /// <summary>
@@ -44,6 +46,14 @@ public static class CorpusLayout
 
         string tracks = Directory.CreateDirectory(Path.Combine(root, TracksFolder)).FullName;
         foreach (string file in Directory.EnumerateFiles(tracks, NamePrefix + "*"))
+        {
+            File.Delete(file);
+        }
+
+        // A writer killed between its write and its rename leaves a hidden temporary file (unique per writer, so
+        // nobody overwrites it later): those of the tracks and of the manifest go too.
+        foreach (string file in Directory.EnumerateFiles(tracks, "." + NamePrefix + "*" + AtomicFile.TempMarker + "*")
+                     .Concat(Directory.EnumerateFiles(root, "." + ManifestFile + AtomicFile.TempMarker + "*")))
         {
             File.Delete(file);
         }

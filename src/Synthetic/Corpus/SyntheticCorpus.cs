@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Core.Options;
 
 namespace MoSiC.Stream.Synthetic;
@@ -49,7 +50,7 @@ public static class SyntheticCorpus
             Options = options,
             Videos = entries,
         };
-        AtomicFile.WriteAllBytes(manifestPath, JsonSerializer.SerializeToUtf8Bytes(manifest, CorpusJson.Indented));
+        AtomicFile.Write(manifestPath, JsonSerializer.SerializeToUtf8Bytes(manifest, CorpusJson.Indented));
         progress?.Report($"corpus written to {root} ({entries.Length} videos)");
         return manifest;
     }

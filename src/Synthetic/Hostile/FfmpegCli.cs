@@ -1,6 +1,4 @@
-using System.Diagnostics;
-using MoSiC.Stream.Stages.Decode;
-using MoSiC.Stream.Stages.Encode;
+using MoSiC.Stream.Stages.Ffmpeg;
 
 namespace MoSiC.Stream.Synthetic.Hostile;
 
@@ -9,12 +7,8 @@ internal static class FfmpegCli
 {
     public static async Task RunAsync(CancellationToken ct, params string[] arguments)
     {
-        var info = new ProcessStartInfo(FfmpegTools.Ffmpeg) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string a in new[] { "-hide_banner", "-nostdin", "-loglevel", "error", "-y" }.Concat(arguments)) info.ArgumentList.Add(a);
-        using Process process = Process.Start(info) ?? throw new InvalidOperationException("ffmpeg did not start");
-        Task<string> error = process.StandardError.ReadToEndAsync(ct);
-        await process.StandardOutput.BaseStream.CopyToAsync(System.IO.Stream.Null, ct).ConfigureAwait(false);
-        await process.WaitForExitAsync(ct).ConfigureAwait(false);
-        if (process.ExitCode != 0) throw new FfmpegException($"ffmpeg {string.Join(' ', arguments)} failed: {await error.ConfigureAwait(false)}");
+        var command = new FfmpegCommand(FfmpegTool.Ffmpeg, ["-loglevel", "error", "-y", .. arguments]);
+        FfmpegResult result = await FfmpegProcess.RunAsync(command, ct).ConfigureAwait(false);
+        if (result.ExitCode != 0) throw new FfmpegException($"ffmpeg {string.Join(' ', arguments)} failed: {string.Join('\n', result.Stderr)}");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MoSiC.Stream.Core.Files;
 
 namespace MoSiC.Stream.Synthetic;
 
@@ -53,7 +54,7 @@ public sealed record SyntheticTracks
     }
 
     internal void Write(string path) =>
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, CorpusJson.Compact));
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(this, CorpusJson.Compact));
 
     private void Check(string path)
     {

@@ -6,12 +6,10 @@ using MoSiC.Stream.Graph.Messages;
 using MoSiC.Stream.Graph.Metrics;
 using MoSiC.Stream.Graph.Plumbing;
 using MoSiC.Stream.Graph.Train;
-using MoSiC.Stream.Model.Train.Persist;
 using MoSiC.Stream.Stages.Discover;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Storage.Cache;
 using MoSiC.Stream.Storage.Identity;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Graph;

@@ -1,7 +1,6 @@
 using MoSiC.Stream.Model;
-using TorchSharp;
-using static TorchSharp.torch;
 using MoSiC.Stream.Tests.Support;
+using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Tests.Model;
 

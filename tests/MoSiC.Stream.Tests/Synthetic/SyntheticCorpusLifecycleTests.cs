@@ -1,5 +1,6 @@
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Core.Options;
-using MoSiC.Stream.Stages.Encode;
+using MoSiC.Stream.Stages.Ffmpeg;
 using MoSiC.Stream.Synthetic;
 
 namespace MoSiC.Stream.Tests.Synthetic;
@@ -65,7 +66,7 @@ public sealed class SyntheticCorpusLifecycleTests : IDisposable
 
         Assert.False(File.Exists(Path.Combine(_dir, SyntheticCorpus.ManifestFileName)));
         string[] files = Directory.GetFiles(_dir, "*", SearchOption.AllDirectories);
-        Assert.DoesNotContain(files, f => f.EndsWith(".partial", StringComparison.Ordinal) || f.EndsWith(".tmp", StringComparison.Ordinal));
+        Assert.DoesNotContain(files, f => f.EndsWith(".partial", StringComparison.Ordinal) || AtomicFile.TryParseTempName(Path.GetFileName(f), out _, out _));
         string[] videos = files.Where(f => f.EndsWith(".mp4", StringComparison.Ordinal)).ToArray();
         Assert.InRange(videos.Length, 1, 3);
         Assert.All(videos, v => Assert.Equal((40, 320, 240), ExternalTools.Probe(v)));
@@ -86,6 +87,22 @@ public sealed class SyntheticCorpusLifecycleTests : IDisposable
         Assert.Contains("synth-0000.mp4", e.Message);
         Assert.Contains("Is a directory", e.Message);
         Assert.False(File.Exists(Path.Combine(_dir, SyntheticCorpus.ManifestFileName)));
+    }
+
+    [Fact]
+    public void Preparing_a_folder_removes_the_temporary_files_of_killed_writers_and_nothing_else()
+    {
+        string tracks = Directory.CreateDirectory(Path.Combine(_dir, CorpusLayout.TracksFolder)).FullName;
+        string manifestTemp = Path.Combine(_dir, ".corpus.json.tmp-99-0a1b2c3d");
+        string tracksTemp = Path.Combine(tracks, ".synth-0003.json.tmp-99-0a1b2c3d");
+        string foreign = Path.Combine(_dir, ".notes.txt.tmp-99-0a1b2c3d");
+        foreach (string file in new[] { manifestTemp, tracksTemp, foreign }) File.WriteAllText(file, "{");
+
+        CorpusLayout.Prepare(_dir);
+
+        Assert.False(File.Exists(manifestTemp));
+        Assert.False(File.Exists(tracksTemp));
+        Assert.True(File.Exists(foreign));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Synthetic;
 
 namespace MoSiC.Stream.Tests.Synthetic;
@@ -43,7 +44,7 @@ public sealed class SyntheticVideoFileTests(SyntheticCorpusFixture corpus)
     {
         Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
         string[] leftovers = Directory.EnumerateFiles(corpus.DirA, "*", SearchOption.AllDirectories)
-            .Where(f => f.EndsWith(".partial", StringComparison.Ordinal) || f.EndsWith(".tmp", StringComparison.Ordinal))
+            .Where(f => f.EndsWith(".partial", StringComparison.Ordinal) || AtomicFile.TryParseTempName(Path.GetFileName(f), out _, out _))
             .ToArray();
         Assert.Empty(leftovers);
     }

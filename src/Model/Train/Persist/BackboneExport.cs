@@ -1,3 +1,4 @@
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Model.Checkpoints;
 using MoSiC.Stream.Model.Vit;
 using TorchSharp.PyBridge;

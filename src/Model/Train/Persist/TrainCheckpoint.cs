@@ -1,6 +1,5 @@
 using System.Globalization;
 using MoSiC.Stream.Model.Checkpoints;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Model.Train.Persist;

@@ -1,5 +1,4 @@
 using global::Parquet;
-using global::Parquet.Data;
 using global::Parquet.Schema;
 
 namespace MoSiC.Stream.Storage.Cache.Parquet;

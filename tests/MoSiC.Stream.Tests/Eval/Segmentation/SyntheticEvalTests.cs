@@ -3,7 +3,6 @@ using MoSiC.Stream.Eval.Segmentation;
 using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Vit;
 using MoSiC.Stream.Synthetic;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 using MoSiC.Stream.Tests.Synthetic;
 using static TorchSharp.torch;

@@ -4,7 +4,6 @@ using MoSiC.Stream.Model.Checkpoints;
 using MoSiC.Stream.Model.Train;
 using MoSiC.Stream.Model.Train.Persist;
 using MoSiC.Stream.Model.Vit;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 using static TorchSharp.torch;
 

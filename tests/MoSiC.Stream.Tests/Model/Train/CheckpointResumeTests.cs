@@ -1,7 +1,6 @@
 using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Train;
 using MoSiC.Stream.Model.Train.Persist;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 using static TorchSharp.torch;
 

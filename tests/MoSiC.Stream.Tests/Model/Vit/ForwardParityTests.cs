@@ -1,4 +1,3 @@
-using MoSiC.Stream.Model.Vit;
 using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Tests.Model.Vit;

@@ -1,6 +1,5 @@
 using MoSiC.Stream.Model.Checkpoints;
 using MoSiC.Stream.Model.Vit.PosEmbed;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Tests.Model.Vit;

@@ -1,5 +1,4 @@
 using MoSiC.Stream.Model.Checkpoints;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Runner.Cli;

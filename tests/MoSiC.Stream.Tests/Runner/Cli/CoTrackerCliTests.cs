@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using MoSiC.Stream.Stages.Track.CoTracker;
 using MoSiC.Stream.Tests.Stages.Track.CoTracker;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 using MoSiC.Stream.Tests.Synthetic;
 

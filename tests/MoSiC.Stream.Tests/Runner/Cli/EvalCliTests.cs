@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MoSiC.Stream.Eval.Segmentation;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Runner.Cli;

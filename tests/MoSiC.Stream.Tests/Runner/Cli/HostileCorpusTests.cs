@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MoSiC.Stream.Synthetic.Hostile;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 using MoSiC.Stream.Tests.Synthetic;
 

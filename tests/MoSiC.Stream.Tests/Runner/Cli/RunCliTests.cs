@@ -1,6 +1,5 @@
 using System.Globalization;
 using MoSiC.Stream.Storage.Cache;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 using MoSiC.Stream.Tests.Synthetic;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 using MoSiC.Stream.Tests.Synthetic;
 

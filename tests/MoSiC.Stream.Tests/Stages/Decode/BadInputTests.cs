@@ -2,7 +2,6 @@ using System.Diagnostics;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Stages.Decode;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Stages.Decode;

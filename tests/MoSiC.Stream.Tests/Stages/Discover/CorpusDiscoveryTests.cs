@@ -1,7 +1,6 @@
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Stages.Discover;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Stages.Discover;

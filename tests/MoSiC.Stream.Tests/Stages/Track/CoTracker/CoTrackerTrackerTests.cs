@@ -3,7 +3,6 @@ using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Stages.Track.CoTracker;
-using MoSiC.Stream.Tests.Storage.Cache;
 using MoSiC.Stream.Tests.Support;
 using MoSiC.Stream.Tests.Synthetic;
 

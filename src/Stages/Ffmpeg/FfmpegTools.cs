@@ -1,6 +1,6 @@
 using FFMpegCore;
 
-namespace MoSiC.Stream.Stages.Decode;
+namespace MoSiC.Stream.Stages.Ffmpeg;
 
 /// <summary>Where the ffmpeg and ffprobe binaries are (FFMpegCore's configuration: PATH unless configured).</summary>
 public static class FfmpegTools

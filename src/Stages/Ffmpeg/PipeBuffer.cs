@@ -1,7 +1,7 @@
 using System.IO.Pipes;
 using System.Runtime.InteropServices;
 
-namespace MoSiC.Stream.Stages.Decode;
+namespace MoSiC.Stream.Stages.Ffmpeg;
 
 /// <summary>
 /// Grows the kernel buffer of a pipe (Linux <c>F_SETPIPE_SZ</c>). A decoded frame is 1–25 MB and ffmpeg writes it in
