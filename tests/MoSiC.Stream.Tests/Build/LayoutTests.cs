@@ -93,9 +93,10 @@ public sealed partial class LayoutTests
         foreach (string file in files)
         {
             string folder = Folder(file);
-            foreach (Match m in Identifier().Matches(Code(file)))
+            foreach (Match m in TypeMention().Matches(Code(file)))
             {
-                if (declaredIn.TryGetValue(m.Value, out string? other) && other != folder) uses[folder].Add(other);
+                string name = m.Groups["created"].Success ? m.Groups["created"].Value : m.Groups["named"].Value;
+                if (declaredIn.TryGetValue(name, out string? other) && other != folder) uses[folder].Add(other);
             }
         }
 
@@ -139,6 +140,7 @@ public sealed partial class LayoutTests
     [GeneratedRegex(@"\b(?:class|record|struct|interface|enum|delegate\s+\w+(?:<[^>]*>)?)\s+([A-Z]\w*)")]
     private static partial Regex Declaration();
 
-    [GeneratedRegex(@"\b[A-Z]\w*\b")]
-    private static partial Regex Identifier();
+    // A capitalised name that is not a member (after a dot) nor a method (before a parenthesis), or one after "new".
+    [GeneratedRegex(@"\bnew\s+(?<created>[A-Z]\w*)|(?<![.\w])(?<named>[A-Z]\w*)\b(?!\s*\()")]
+    private static partial Regex TypeMention();
 }
