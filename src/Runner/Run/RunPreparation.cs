@@ -26,7 +26,9 @@ internal static class RunPreparation
     /// <summary>The pipeline and what it names, checked; nothing is hashed or decoded yet.</summary>
     public sealed record Checked(PipelineOptions Options, string Source, TrackerIdentity Identity, ComputeDevice? Device);
 
-    public static Checked Check(RunRequest request)
+    /// <param name="request">What the command line asked for.</param>
+    /// <param name="gpuVisible">Whether a GPU is visible (default: ask TorchSharp); tests pass their own.</param>
+    public static Checked Check(RunRequest request, Func<bool>? gpuVisible = null)
     {
         try
         {
@@ -36,7 +38,7 @@ internal static class RunPreparation
             // A learned tracker's weights are read and checked now, not at the first cache miss deep in the run.
             if (request.Mode != RunMode.Train) TrackerFactory.Check(options.Tracker, request.TrackerName);
             if (FolderProblems.Find(options, request.Mode) is { } problem) throw new RunSetupException(problem);
-            return new Checked(options, request.PipelinePath ?? PipelineSource.EmbeddedName, identity, ResolveDevice(request, options));
+            return new Checked(options, request.PipelinePath ?? PipelineSource.EmbeddedName, identity, ResolveDevice(request, options, gpuVisible ?? TorchRuntime.CudaVisible));
         }
         catch (Exception e) when (e is OptionsException or FileNotFoundException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
@@ -74,10 +76,10 @@ internal static class RunPreparation
     }
 
     // LibTorch is loaded to answer "auto" only when something will run on it: training, or a learned tracker.
-    private static ComputeDevice? ResolveDevice(RunRequest request, PipelineOptions options)
+    private static ComputeDevice? ResolveDevice(RunRequest request, PipelineOptions options, Func<bool> gpuVisible)
     {
         bool torch = request.Mode != RunMode.Track || TrackerFactory.IsLearned(options.Tracker, request.TrackerName);
-        return torch ? ComputeDevices.Resolve(options.Runtime.Device, TorchRuntime.CudaVisible) : null;
+        return torch ? ComputeDevices.Resolve(options.Runtime.Device, gpuVisible) : null;
     }
 
     private static async Task<(CorpusListing Listing, TrajectoryCache Cache, HashIndex Hashes)> OpenAsync(PipelineOptions options, CancellationToken ct)
