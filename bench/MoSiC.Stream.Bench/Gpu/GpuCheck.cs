@@ -47,8 +47,9 @@ internal static class GpuCheck
         TorchRuntime.EnsureLoaded();
         ComputeDevice device = ComputeDevices.Resolve(setting, TorchRuntime.CudaVisible);
         GpuCheckSizes sizes = o.DryRun ? GpuCheckSizes.DryRun : GpuCheckSizes.Device;
-        // The CPU side of parity and the stage's host work get every core of the device machine.
-        TorchRuntime.SetThreads(Math.Max(1, Environment.ProcessorCount));
+        // The CPU side of parity and the stage's host work get every core of the device machine; the dry run one thread
+        // (its many small ops on two shared cores spend more time in the thread pool's barriers than in work).
+        TorchRuntime.SetThreads(o.DryRun ? 1 : Math.Max(1, Environment.ProcessorCount));
         string outDir = Path.GetFullPath(o.Out!);
         Directory.CreateDirectory(outDir);
         string work = o.Work is not null ? Path.GetFullPath(o.Work) : Path.Combine(Path.GetTempPath(), $"mosic-gpu-check-{Environment.ProcessId}");

@@ -65,7 +65,7 @@ internal sealed class Throughput(ComputeDevice device, GpuCheckSizes sizes)
         int most = sizes.CoTrackerBatches.Max();
         byte[][] frames = SyntheticFrames(most * sizes.CoTrackerFrames, sizes.CoTrackerSize, seed: 3);
         var rows = new List<CoTrackerRow>();
-        await using var tracker = new CoTrackerTracker(weights, device, Math.Max(1, Environment.ProcessorCount));
+        await using var tracker = new CoTrackerTracker(weights, device, TorchRuntime.Threads);
         foreach (bool tf32 in Tf32Settings)
         {
             foreach (int batchSize in sizes.CoTrackerBatches)
