@@ -178,8 +178,9 @@ say "ffmpeg: $(command -v ffmpeg || echo none), ffprobe: $(command -v ffprobe ||
 args=(gpu-check --out "$out" --work "$work/check" --route "$route" --device "$device")
 [[ $dry == 1 ]] && args+=(--dry-run)
 rm -rf "$work/check"
-say "running: mosic-bench ${args[*]} (timeout $(( $(left) - 15 ))s)"
-timeout $(( $(left) - 15 )) "$bench" "${args[@]}"
+limit=$(( $(left) - 15 > 60 ? $(left) - 15 : 60 ))
+say "running: mosic-bench ${args[*]} (timeout ${limit}s)"
+timeout "$limit" "$bench" "${args[@]}"
 rc=$?
 [[ -f "$work/check/profile/profile.json" ]] && cp "$work/check/profile/profile.json" "$out/track-profile.json"
 [[ -f "$work/check/track.log" ]] && tail -c 200000 "$work/check/track.log" > "$out/track.log"
