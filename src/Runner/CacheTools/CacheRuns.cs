@@ -45,6 +45,7 @@ internal static class CacheRuns
         PipelineOptions options = PipelineSource.Load(pipelinePath);
         TrajectoryCache cache = TrajectoryCache.Open(options.Cache.Dir);
         HashIndex hashes = HashIndex.Load(cache.Dir);
+        if (hashes.Problem is not null) Console.Error.WriteLine(hashes.Problem);
         var keep = new HashSet<string>(StringComparer.Ordinal);
         foreach (VideoSource video in CorpusDiscovery.Discover(options.Corpus, options.Corpus.ResolvedRoot).Videos)
         {
@@ -53,6 +54,7 @@ internal static class CacheRuns
 
         await hashes.SaveAsync(ct);
         CollectReport report = await cache.CollectAsync(keep, ct);
+        foreach (CacheProblem skipped in report.Skipped) Console.WriteLine($"  skipped: {skipped}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"cache {cache.Dir}: kept the tracks of {keep.Count} corpus videos; removed {report.ClipsRemoved} clips ({report.PartsDeleted} parts deleted, {report.PartsRewritten} rewritten, {report.BytesFreed / 1e6:0.0} MB freed)"));
         return 0;
@@ -64,7 +66,9 @@ internal static class CacheRuns
         if (!File.Exists(videoPath) && !Directory.Exists(videoPath)) throw new FileNotFoundException($"{videoPath}: no such video file or frame folder", videoPath);
         TrajectoryCache cache = TrajectoryCache.Open(dir ?? options.Cache.Dir);
         VideoSource source = VideoSource.FromPath(videoPath, options.Corpus.FrameExtensions, options.Corpus.FrameFolderFps);
-        string hash = await HashIndex.Load(cache.Dir).HashAsync(source, ct);
+        HashIndex hashes = HashIndex.Load(cache.Dir);
+        if (hashes.Problem is not null) Console.Error.WriteLine(hashes.Problem);
+        string hash = await hashes.HashAsync(source, ct);
 
         // With a pipeline named, its own track set; without, the one partition that holds the video.
         TrackSet? set = null;

@@ -51,6 +51,7 @@ internal static class RunPreparation
     {
         PipelineOptions options = run.Options;
         var (listing, cache, hashes) = await OpenAsync(options, ct).ConfigureAwait(false);
+        if (hashes.Problem is not null) log.Write(hashes.Problem);
         QuerySpec queries = QuerySpec.Grid(options.Tracker.Grid);
         TrackSet set = TrackSets.For(options, run.Identity, queries);
         CorpusPlan plan = await CorpusPlan.BuildAsync(listing.Videos, hashes, request.Shard, ct).ConfigureAwait(false);
