@@ -2,8 +2,8 @@ using System.Globalization;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Graph.Cache;
+using MoSiC.Stream.Runner.Output;
 using MoSiC.Stream.Runner.Pipelines;
-using MoSiC.Stream.Stages.Discover;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Storage.Cache;
 using MoSiC.Stream.Storage.Identity;
@@ -28,35 +28,28 @@ internal static class CacheRuns
         return Task.FromResult(0);
     });
 
-    public static Task<int> VerifyAsync(string? pipelinePath, string? dir, bool repair, CancellationToken ct) => Guard(async () =>
+    public static Task<int> VerifyAsync(string? pipelinePath, string? dir, bool repair, bool dryRun, CancellationToken ct) => Guard(async () =>
     {
         TrajectoryCache cache = TrajectoryCache.Open(CacheDir(pipelinePath, dir));
-        VerifyReport report = await cache.VerifyAsync(repair, ct);
+        // A dry run of a repair is a plain verify (it never writes) that says what the repair would do.
+        bool write = repair && !dryRun;
+        VerifyReport report = await cache.VerifyAsync(write, ct);
         foreach (CacheProblem problem in report.Problems) Console.WriteLine($"  problem: {problem}");
         foreach (CacheProblem fixedProblem in report.Repaired) Console.WriteLine($"  repaired: {fixedProblem}");
-        Console.WriteLine(report.Clean
-            ? $"cache {cache.Dir}: ok ({report.PartsChecked} parts checked)"
-            : $"cache {cache.Dir}: {report.Problems.Count} problem(s) in {report.PartsChecked} parts{(repair ? $"; repaired {report.Repaired.Count}, {report.ClipsLost} clips will be tracked again" : "; run with --repair to drop what is broken")}");
-        return report.Clean || (repair && report.Repaired.Count == report.Problems.Count) ? 0 : 1;
-    });
-
-    public static Task<int> CollectAsync(string? pipelinePath, CancellationToken ct) => Guard(async () =>
-    {
-        PipelineOptions options = PipelineSource.Load(pipelinePath);
-        TrajectoryCache cache = TrajectoryCache.Open(options.Cache.Dir);
-        HashIndex hashes = HashIndex.Load(cache.Dir);
-        var keep = new HashSet<string>(StringComparer.Ordinal);
-        foreach (VideoSource video in CorpusDiscovery.Discover(options.Corpus, options.Corpus.ResolvedRoot).Videos)
+        if (repair && dryRun)
         {
-            keep.Add(await hashes.HashAsync(video, ct));
+            foreach (CacheProblem problem in report.Problems) Console.WriteLine($"  would {(problem.Kind == CacheProblemKind.PartMissing ? "drop from the manifest" : "delete")}: {problem.Path}");
         }
 
-        await hashes.SaveAsync(ct);
-        CollectReport report = await cache.CollectAsync(keep, ct);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"cache {cache.Dir}: kept the tracks of {keep.Count} corpus videos; removed {report.ClipsRemoved} clips ({report.PartsDeleted} parts deleted, {report.PartsRewritten} rewritten, {report.BytesFreed / 1e6:0.0} MB freed)"));
-        return 0;
+        Console.WriteLine(report.Clean
+            ? $"cache {cache.Dir}: ok ({report.PartsChecked} parts checked)"
+            : $"cache {cache.Dir}: {report.Problems.Count} problem(s) in {report.PartsChecked} parts" + (write
+                ? $"; repaired {report.Repaired.Count}, {report.ClipsLost} clips will be tracked again"
+                : repair ? $"; dry run: nothing changed, --repair without --dry-run would make {report.ClipsLost} clips be tracked again" : "; run with --repair to drop what is broken"));
+        return report.Clean || (write && report.Repaired.Count == report.Problems.Count) ? ExitCodes.Ok : ExitCodes.Failed;
     });
+
+    public static Task<int> CollectAsync(GcRequest request, CancellationToken ct) => Guard(() => CacheGc.RunAsync(request, Console.Out, Console.Error, ct));
 
     public static Task<int> ExportAsync(string videoPath, string? pipelinePath, string? dir, string format, string? outputPath, CancellationToken ct) => Guard(async () =>
     {

@@ -17,16 +17,28 @@ internal static class CacheCommand
 
         var (verifyPipeline, verifyDir) = Target();
         var repair = new Option<bool>("--repair") { Description = "Drop what is broken (bad parts, torn manifest entries, stray and orphan files) so those clips are tracked again by the next run." };
+        var verifyDryRun = new Option<bool>("--dry-run") { Description = "With --repair: list what the repair would delete or drop, and change nothing." };
         var verify = new Command("verify", "Check parts against the manifest (size, SHA-256, Parquet footer, rows), stray temporary files, orphans and torn manifest entries. Exit 1 when anything is wrong.")
         {
-            verifyPipeline, verifyDir, repair,
+            verifyPipeline, verifyDir, repair, verifyDryRun,
         };
-        verify.SetAction((r, ct) => CacheRuns.VerifyAsync(r.GetValue(verifyPipeline), r.GetValue(verifyDir), r.GetValue(repair), ct));
+        verify.SetAction((r, ct) => CacheRuns.VerifyAsync(r.GetValue(verifyPipeline), r.GetValue(verifyDir), r.GetValue(repair), r.GetValue(verifyDryRun), ct));
         cache.Subcommands.Add(verify);
 
-        var gcPipeline = PipelineArgument();
-        var gc = new Command("gc", "Remove the tracks of videos no longer in the pipeline's corpus (by content hash: moved or renamed videos stay).") { gcPipeline };
-        gc.SetAction((r, ct) => CacheRuns.CollectAsync(r.GetValue(gcPipeline), ct));
+        var (gcPipeline, gcDir) = Target();
+        var gcDryRun = new Option<bool>("--dry-run") { Description = "List the videos whose tracks gc would remove (with their clips and last known path), and remove nothing." };
+        var force = new Option<bool>("--force") { Description = "Remove even when that is more than --max-remove of the cache. A corpus with no video at all is refused even so." };
+        var maxRemove = new Option<double>("--max-remove")
+        {
+            Description = "The largest share of the cache's clips (percent) gc removes without --force.",
+            DefaultValueFactory = _ => GcRequest.DefaultMaxRemovePercent,
+        };
+        var gc = new Command("gc", "Remove the tracks of videos no longer in the pipeline's corpus (by content hash: moved or renamed videos stay). " +
+            "Refuses when the corpus lists no video (an unmounted share, a glob that matches nothing) and, without --force, when it would remove more than --max-remove of the cache.")
+        {
+            gcPipeline, gcDir, gcDryRun, force, maxRemove,
+        };
+        gc.SetAction((r, ct) => CacheRuns.CollectAsync(new GcRequest(r.GetValue(gcPipeline), r.GetValue(gcDir), r.GetValue(gcDryRun), r.GetValue(force), r.GetValue(maxRemove)), ct));
         cache.Subcommands.Add(gc);
 
         var video = new Argument<string>("video") { Description = "Video file or frame folder whose tracks to export." };

@@ -86,10 +86,8 @@ internal static class RunPreparation
         try
         {
             await SyntheticStep.EnsureAsync(options.Corpus, ct).ConfigureAwait(false);
-            listing = CorpusDiscovery.Discover(options.Corpus, options.Corpus.ResolvedRoot);
+            listing = CorpusDiscovery.DiscoverSome(options.Corpus);
             var cache = TrajectoryCache.Open(options.Cache.Dir);
-            if (listing.Videos.Count == 0)
-                throw new RunSetupException($"corpus.include matched no videos under {listing.Root} (patterns: {string.Join(", ", options.Corpus.Include.DefaultIfEmpty("videos/*.mp4"))})");
             return (listing, cache, HashIndex.Load(cache.Dir));
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or FfmpegException or UnauthorizedAccessException or ArgumentException)
