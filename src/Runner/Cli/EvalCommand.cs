@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Eval.Segmentation;
 using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Checkpoints;
@@ -76,9 +77,12 @@ internal static class EvalCommand
                 catch (Exception e) when (e is IOException or InvalidDataException) { return Fail(e.Message); }
             }
             if (clips.Count == 0) return Fail("no sequences found");
+            string? outDir = result.GetValue(output), vizDir = result.GetValue(viz);
+            // Before any work: an --out that is a file used to fail only after the whole evaluation.
+            if (outDir is not null && OutputPaths.FolderProblem(outDir) is { } outProblem) return Fail($"--out \"{outDir}\" {outProblem}; name a folder for eval.json");
+            if (vizDir is not null && OutputPaths.FolderProblem(vizDir) is { } vizProblem) return Fail($"--viz \"{vizDir}\" {vizProblem}; name a folder for the overlay pictures");
             TorchRuntime.EnsureLoaded();
             ulong seedValue = result.GetValue(seed), initSeedValue = result.GetValue(initSeed) ?? seedValue;
-            string? outDir = result.GetValue(output), vizDir = result.GetValue(viz);
             var options = new VideoSegmentationEvalOptions(
                 new ClipEvalOptions(result.GetValue(clusters), s.Value, result.GetValue(pca), result.GetValue(restarts), Seed: seedValue),
                 result.GetValue(frames), result.GetValue(stride), result.GetValue(size), vizDir);

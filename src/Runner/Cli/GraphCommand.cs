@@ -8,7 +8,7 @@ namespace MoSiC.Stream.Runner.Cli;
 /// <summary>The arguments <c>run</c>, <c>track</c>, <c>train</c> and <c>profile</c> share, and how they become a <see cref="RunRequest"/>.</summary>
 internal static class GraphCommand
 {
-    public static void Configure(Command command, RunMode? mode, string? defaultProfileDir = null)
+    public static void Configure(Command command, RunMode? mode)
     {
         var pipeline = new Argument<string?>("pipeline")
         {
@@ -17,8 +17,12 @@ internal static class GraphCommand
         };
         var shard = new Option<string?>("--shard") { Description = "Take only shard i of n (i/n, 0-based) of the corpus, by content hash: run n processes (a Kubernetes Indexed Job, a Slurm array) over shared storage, one per shard." };
         var report = new Option<string?>("--report", "--summary") { Description = "Write run.json here (default: the checkpoint folder when training, and .mosic/runs/)." };
-        var profile = new Option<string?>("--profile") { Description = "Write a throughput profile here: profile.json, timeline.png and timeline.html, naming the bottleneck stage." };
-        if (defaultProfileDir is not null) profile.DefaultValueFactory = _ => defaultProfileDir;
+        var profile = new Option<string?>("--profile")
+        {
+            Description = mode is null
+                ? "Folder for the profile (default: a new folder per run, .mosic/profiles/PIPELINE-MODE-TIME-PID/)."
+                : "Write a throughput profile into this folder: profile.json, timeline.png and timeline.html, naming the bottleneck stage.",
+        };
         var modeOption = new Option<RunMode>("--mode") { Description = "With profile: which graph to profile (run, track, train).", DefaultValueFactory = _ => RunMode.Run };
         command.Arguments.Add(pipeline);
         command.Options.Add(shard);
@@ -38,7 +42,7 @@ internal static class GraphCommand
                 return Task.FromResult(1);
             }
 
-            var request = new RunRequest(mode ?? result.GetValue(modeOption), result.GetValue(pipeline), spec, result.GetValue(report), result.GetValue(profile));
+            var request = new RunRequest(mode ?? result.GetValue(modeOption), result.GetValue(pipeline), spec, result.GetValue(report), result.GetValue(profile), ProfileByDefault: mode is null);
             return PipelineRun.RunAsync(request, ct);
         });
     }

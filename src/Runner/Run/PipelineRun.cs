@@ -1,3 +1,5 @@
+using MoSiC.Stream.Graph.Plumbing;
+
 namespace MoSiC.Stream.Runner.Run;
 
 /// <summary>
@@ -20,13 +22,26 @@ internal static class PipelineRun
             return Fail(e.Message);
         }
 
+        request = run.Request;
+        // Held to the last write (run.json goes into the checkpoint folder): two runs must never train into one folder.
+        CheckpointFolderLock? folderLock;
+        try
+        {
+            folderLock = request.Mode == RunMode.Track ? null : CheckpointFolderLock.Take(run.Options.Trainer.CheckpointDir, TimeProvider.System);
+        }
+        catch (RunSetupException e)
+        {
+            return Fail(e.Message);
+        }
+
+        using var held = folderLock;
         log.Write($"pipeline {run.Options.Name} ({run.Source}): {request.Mode.ToString().ToLowerInvariant()}{(request.Shard.Count > 1 ? $", shard {request.Shard}" : "")}; tracker {run.Identity.Key}");
         using var interrupts = new Interrupts(log.Write);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(ct, interrupts.Abort.Token);
         PreparedRun prepared;
         try
         {
-            prepared = await RunPreparation.PlanAsync(request, run, log, abort.Token).ConfigureAwait(false);
+            prepared = await RunPreparation.PlanAsync(run, log, abort.Token).ConfigureAwait(false);
         }
         catch (RunSetupException e)
         {

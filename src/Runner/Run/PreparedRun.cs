@@ -12,6 +12,9 @@ namespace MoSiC.Stream.Runner.Run;
 /// <summary>Everything a run settled before its graph starts: the checked pipeline, the corpus plan, the cache and the trainer.</summary>
 internal sealed record PreparedRun(RunRequest Request, PipelineOptions Options, string Source, TrackerIdentity Identity) : IDisposable
 {
+    /// <summary>The run's identity (<see cref="RunFolders.Id"/>).</summary>
+    public required string RunId { get; init; }
+
     public required TrajectoryCache Cache { get; init; }
 
     public required HashIndex Hashes { get; init; }

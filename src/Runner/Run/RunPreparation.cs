@@ -23,20 +23,25 @@ namespace MoSiC.Stream.Runner.Run;
 /// </summary>
 internal static class RunPreparation
 {
-    /// <summary>The pipeline and what it names, checked; nothing is hashed or decoded yet.</summary>
-    public sealed record Checked(PipelineOptions Options, string Source, TrackerIdentity Identity, ComputeDevice? Device);
+    /// <summary>
+    /// The pipeline and what it names, checked; nothing is hashed or decoded yet. <see cref="Request"/> is the user's
+    /// with the profile folder settled; <see cref="RunId"/> names the run's report and profile folder.
+    /// </summary>
+    public sealed record Checked(RunRequest Request, PipelineOptions Options, string Source, TrackerIdentity Identity, ComputeDevice? Device, string RunId);
 
     public static Checked Check(RunRequest request)
     {
         try
         {
             PipelineOptions options = PipelineSource.Load(request.PipelinePath);
+            string runId = RunFolders.Id(options.Name, request.Mode, DateTime.UtcNow);
+            if (request.ProfileDir is null && request.ProfileByDefault) request = request with { ProfileDir = RunFolders.Profile(runId) };
             FfmpegTools.EnsureInstalled();
             TrackerIdentity identity = TrackerFactory.Identity(options.Tracker, request.TrackerName);
             // A learned tracker's weights are read and checked now, not at the first cache miss deep in the run.
             if (request.Mode != RunMode.Train) TrackerFactory.Check(options.Tracker, request.TrackerName);
-            if (FolderProblems.Find(options, request.Mode) is { } problem) throw new RunSetupException(problem);
-            return new Checked(options, request.PipelinePath ?? PipelineSource.EmbeddedName, identity, ResolveDevice(request, options));
+            if (FolderProblems.Find(options, request) is { } problem) throw new RunSetupException(problem);
+            return new Checked(request, options, request.PipelinePath ?? PipelineSource.EmbeddedName, identity, ResolveDevice(request, options), runId);
         }
         catch (Exception e) when (e is OptionsException or FileNotFoundException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
@@ -45,8 +50,9 @@ internal static class RunPreparation
     }
 
     /// <summary>Plans the corpus against the cache and starts the trainer (in its own modes).</summary>
-    public static async Task<PreparedRun> PlanAsync(RunRequest request, Checked run, RunLog log, CancellationToken ct)
+    public static async Task<PreparedRun> PlanAsync(Checked run, RunLog log, CancellationToken ct)
     {
+        RunRequest request = run.Request;
         PipelineOptions options = run.Options;
         var (listing, cache, hashes) = await OpenAsync(options, ct).ConfigureAwait(false);
         QuerySpec queries = QuerySpec.Grid(options.Tracker.Grid);
@@ -69,7 +75,7 @@ internal static class RunPreparation
         return new PreparedRun(request, options, run.Source, run.Identity)
         {
             Cache = cache, Hashes = hashes, Set = set, Queries = queries, Plan = plan, Finished = finished, Videos = videos,
-            Device = run.Device, Session = session, Stats = stats,
+            Device = run.Device, Session = session, Stats = stats, RunId = run.RunId,
         };
     }
 

@@ -119,7 +119,7 @@ internal static class RunReport
     /// Where the report goes: <c>--report</c> when given; otherwise the checkpoint folder's run.json when the run
     /// trains (next to what it describes) and <c>.mosic/runs/</c> always, one file per run.
     /// </summary>
-    public static IEnumerable<string> Paths(RunRequest request, PipelineOptions options, bool trains, DateTime started)
+    public static IEnumerable<string> Paths(RunRequest request, PipelineOptions options, bool trains, string runId)
     {
         if (request.ReportPath is not null)
         {
@@ -128,8 +128,7 @@ internal static class RunReport
         }
 
         if (trains) yield return Path.Combine(options.Trainer.CheckpointDir, "run.json");
-        string stamp = started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        yield return Path.Combine(".mosic", "runs", $"{options.Name}-{request.Mode.ToString().ToLowerInvariant()}-{stamp}-{Environment.ProcessId}.json");
+        yield return RunFolders.Report(runId);
     }
 
     public static async Task WriteAsync(object report, string path)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MoSiC.Stream.Graph.Metrics;
+using MoSiC.Stream.Runner.Output;
 using MoSiC.Stream.Runner.Profiling;
 using MoSiC.Stream.Runner.Progress;
 using Spectre.Console;
@@ -12,9 +13,6 @@ namespace MoSiC.Stream.Runner.Run;
 /// </summary>
 internal static class RunReporting
 {
-    /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).</summary>
-    public const int Interrupted = 130;
-
     public static async Task<int> ReportAsync(PreparedRun run, ExecutedRun executed, Interrupts interrupts, RunLog log)
     {
         PipelineSnapshot end = run.Stats.Snapshot();
@@ -41,7 +39,7 @@ internal static class RunReporting
         if (reason is not null) Console.Error.WriteLine(reason);
 
         var report = RunReport.Create(run, executed, end, reason, code);
-        foreach (string path in RunReport.Paths(run.Request, run.Options, run.Session is not null, executed.Started))
+        foreach (string path in RunReport.Paths(run.Request, run.Options, run.Session is not null, run.RunId))
         {
             await RunReport.WriteAsync(report, path).ConfigureAwait(false);
         }
@@ -49,9 +47,10 @@ internal static class RunReporting
         return code;
     }
 
+    // Interrupted is 128 + SIGINT, as shells report it.
     private static int ExitCode(PreparedRun run, ExecutedRun executed, RunSnapshot counts) =>
-        executed.Outcome.Fault is not null || executed.Failures.Tripped is not null ? 1
-        : executed.Outcome.Stopped ? Interrupted
-        : run.Videos.Count > 0 && counts.VideosDone == 0 && run.Session?.Finished != true ? 1
-        : 0;
+        executed.Outcome.Fault is not null || executed.Failures.Tripped is not null ? ExitCodes.Failed
+        : executed.Outcome.Stopped ? ExitCodes.Interrupted
+        : run.Videos.Count > 0 && counts.VideosDone == 0 && run.Session?.Finished != true ? ExitCodes.Failed
+        : ExitCodes.Ok;
 }
