@@ -77,6 +77,17 @@ internal static class EvalCommand
                 catch (Exception e) when (e is IOException or InvalidDataException) { return Fail(e.Message); }
             }
             if (clips.Count == 0) return Fail("no sequences found");
+            // A sequence with no frame that has a mask scores NaN; with none at all there is nothing to evaluate.
+            int framesValue = result.GetValue(frames), strideValue = result.GetValue(stride);
+            string[] unannotated = clips.Where(c => c.SelectFrames(framesValue, strideValue).Count == 0).Select(c => c.Name).ToArray();
+            if (unannotated.Length == clips.Count)
+                return Fail($"no annotated frame to score: no frame of {string.Join(", ", unannotated)} has a mask PNG of the same name (is Annotations/ empty?)");
+            if (unannotated.Length > 0)
+            {
+                Console.Error.WriteLine($"mosic-stream eval: left out {unannotated.Length} sequence(s) with no annotated frame: {string.Join(", ", unannotated)}");
+                clips.RemoveAll(c => unannotated.Contains(c.Name));
+            }
+
             string? outDir = result.GetValue(output), vizDir = result.GetValue(viz);
             // Before any work: an --out that is a file used to fail only after the whole evaluation.
             if (outDir is not null && OutputPaths.FolderProblem(outDir) is { } outProblem) return Fail($"--out \"{outDir}\" {outProblem}; name a folder for eval.json");
@@ -85,13 +96,13 @@ internal static class EvalCommand
             ulong seedValue = result.GetValue(seed), initSeedValue = result.GetValue(initSeed) ?? seedValue;
             var options = new VideoSegmentationEvalOptions(
                 new ClipEvalOptions(result.GetValue(clusters), s.Value, result.GetValue(pca), result.GetValue(restarts), Seed: seedValue),
-                result.GetValue(frames), result.GetValue(stride), result.GetValue(size), vizDir);
+                framesValue, strideValue, result.GetValue(size), vizDir);
             if (pair is null)
             {
                 var report = await EvaluateAsync(result.GetValue(checkpoint), config, initSeedValue, clips, options, outDir, ct);
                 if (report is null) return 1;
                 PrintTable(report);
-                return 0;
+                return double.IsFinite(report.MeanClipMiou) ? 0 : Fail("the mean mIoU is not a number: no clip could be scored");
             }
             if (result.GetValue(checkpoint) is not null) return Fail("--compare A B names both backbones; leave out --checkpoint");
             // Two backbones on the same clips and settings: A's files under OUT/a (VIZ/a), B's under OUT/b (VIZ/b).
@@ -130,13 +141,15 @@ internal static class EvalCommand
                 return null;
             }
         }
-        string backbone = checkpoint is null ? $"random:{config.Name}:seed{initSeed}" : $"{config.Name}:{Path.GetFullPath(checkpoint)}";
+        string backbone = checkpoint is null ? $"{VideoSegmentationReport.RandomPrefix}{config.Name}:seed{initSeed}" : $"{config.Name}:{Path.GetFullPath(checkpoint)}";
         return await VideoSegmentationEval.RunAsync(clips, model, backbone, options, outDir, ct);
     }
 
     private static void PrintTable(VideoSegmentationReport report)
     {
         Console.WriteLine($"backbone {report.Backbone}; K {report.Clusters}; scope {report.Scope}");
+        if (report.RandomInit)
+            Console.WriteLine("RANDOM INIT: no --checkpoint was given, so these are the scores of random features (a baseline), not of a trained backbone");
         // bg-only: the floor, background predicted everywhere on the same frames.
         Console.WriteLine($"{"clip",-32} {"frames",6} {"mIoU",8} {"bg-only",8}");
         foreach (var c in report.Clips)

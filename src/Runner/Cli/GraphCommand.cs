@@ -24,7 +24,9 @@ internal static class GraphCommand
                 : "Write a throughput profile into this folder: profile.json, timeline.png and timeline.html, naming the bottleneck stage.",
         };
         var modeOption = new Option<RunMode>("--mode") { Description = "With profile: which graph to profile (run, track, train).", DefaultValueFactory = _ => RunMode.Run };
+        var allowPartial = new Option<bool>("--allow-partial") { Description = "Train even when some videos of the corpus have no tracks in the cache (a track shard missing); without it such a train run is refused, naming how many." };
         command.Arguments.Add(pipeline);
+        if (mode is RunMode.Train or null) command.Options.Add(allowPartial);
         command.Options.Add(shard);
         command.Options.Add(report);
         command.Options.Add(profile);
@@ -42,7 +44,8 @@ internal static class GraphCommand
                 return Task.FromResult(1);
             }
 
-            var request = new RunRequest(mode ?? result.GetValue(modeOption), result.GetValue(pipeline), spec, result.GetValue(report), result.GetValue(profile), ProfileByDefault: mode is null);
+            var request = new RunRequest(mode ?? result.GetValue(modeOption), result.GetValue(pipeline), spec, result.GetValue(report), result.GetValue(profile),
+                ProfileByDefault: mode is null, AllowPartial: result.GetValue(allowPartial));
             return PipelineRun.RunAsync(request, ct);
         });
     }

@@ -1,4 +1,5 @@
 using MoSiC.Stream.Graph.Plumbing;
+using MoSiC.Stream.Runner.Output;
 
 namespace MoSiC.Stream.Runner.Run;
 
@@ -50,6 +51,13 @@ internal static class PipelineRun
 
         using (prepared)
         {
+            if (prepared.NothingToDo)
+            {
+                log.Write($"nothing to do: training is finished ({prepared.Session!.Position.Step} steps, checkpoints in {run.Options.Trainer.CheckpointDir}) " +
+                    $"and every clip of the {prepared.Plan.Videos.Count} videos is cached; add videos or raise trainer.epochs (with a new trainer.checkpointDir) to do more");
+                return ExitCodes.Ok;
+            }
+
             ExecutedRun executed = await RunExecution.ExecuteAsync(prepared, interrupts, log, abort.Token).ConfigureAwait(false);
             return await RunReporting.ReportAsync(prepared, executed, interrupts, log).ConfigureAwait(false);
         }

@@ -43,5 +43,8 @@ internal sealed record PreparedRun(RunRequest Request, PipelineOptions Options, 
     /// <summary>Whether the graph streams clips to the trainer (training, and not resumed past the streamed epoch).</summary>
     public bool StreamsToTrainer => Session is { Resume.Epoch: 0 };
 
+    /// <summary>Training had already finished and no video has clips left to track: the graph would only decode.</summary>
+    public bool NothingToDo => Videos.Count == 0 && Session is { } s && s.Position.Epoch >= Options.Trainer.Epochs;
+
     public void Dispose() => Session?.Dispose();
 }

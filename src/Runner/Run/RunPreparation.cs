@@ -65,12 +65,14 @@ internal static class RunPreparation
             $"corpus: {plan.Listed} videos under {listing.Root}; {plan.Videos.Count} in this run{(plan.OtherShards > 0 ? $" ({plan.OtherShards} in other shards)" : "")}{(plan.Duplicates > 0 ? $", {plan.Duplicates} duplicates of another video's content left out" : "")}; " +
             $"cache {cache.Dir}, partition tracker={set.Id}: {cachedOfCorpus} of their clips already tracked"));
 
-        IReadOnlyList<VideoWork> videos = request.Mode == RunMode.Train ? WithCachedClips(plan, finished, cache) : plan.Videos;
+        IReadOnlyList<VideoWork> videos = request.Mode == RunMode.Train ? WithCachedClips(plan, finished, cache, request, log) : plan.Videos;
         var stats = new PipelineStats();
         TrainSession? session = request.Mode == RunMode.Track ? null
             : StartTrainer(options, run.Device!.Value, request.Mode == RunMode.Train ? cachedOfCorpus : await PlannedClipsAsync(plan, options, finished, ct).ConfigureAwait(false), stats, log);
         // A train run resumed past its streamed epoch replays the cache: nothing to decode up front.
         if (request.Mode == RunMode.Train && session is { Resume.Epoch: > 0 }) videos = [];
+        // Training is done: a run decodes only videos with clips still to track (none, on a plain rerun).
+        if (request.Mode == RunMode.Run && session is not null && session.Position.Epoch >= options.Trainer.Epochs) videos = WithMissingClips(plan, finished, options);
         stats.Run.VideosTotal = videos.Count;
         return new PreparedRun(request, options, run.Source, run.Identity)
         {
@@ -102,13 +104,34 @@ internal static class RunPreparation
         }
     }
 
-    // Train mode feeds only videos with cached clips; a video without any needs a track run first.
-    private static IReadOnlyList<VideoWork> WithCachedClips(CorpusPlan plan, IReadOnlyDictionary<string, string> finished, TrajectoryCache cache)
+    // Train mode feeds only videos with cached clips; a video without any needs a track run first. Videos without
+    // tracks are refused unless --allow-partial: after a sharded track run they are most often a shard that never ran.
+    private static IReadOnlyList<VideoWork> WithCachedClips(CorpusPlan plan, IReadOnlyDictionary<string, string> finished, TrajectoryCache cache, RunRequest request, RunLog log)
     {
         var withTracks = finished.Values.ToHashSet(StringComparer.Ordinal);
         VideoWork[] videos = [.. plan.Videos.Where(v => withTracks.Contains(v.Hash))];
-        return videos.Length > 0 ? videos
-            : throw new RunSetupException($"the trajectory cache {cache.Dir} holds no clips for this pipeline's corpus and tracker settings: run mosic-stream track first");
+        if (videos.Length == 0)
+            throw new RunSetupException($"the trajectory cache {cache.Dir} holds no clips for this pipeline's corpus and tracker settings: run mosic-stream track first");
+        int missing = plan.Videos.Count - videos.Length;
+        if (missing == 0) return videos;
+        string counted = $"{missing} of the {plan.Videos.Count} videos of this run have no tracks in {cache.Dir}";
+        if (!request.AllowPartial)
+        {
+            throw new RunSetupException($"{counted} (a track shard that did not run or finish? videos that failed to decode?): " +
+                $"run mosic-stream track{(request.PipelinePath is { } p ? " " + p : "")} for every shard first, or pass --allow-partial to train on the {videos.Length} that have tracks");
+        }
+
+        log.Write($"--allow-partial: {counted}; training on the {videos.Length} that have tracks");
+        return videos;
+    }
+
+    // With clipsPerVideo set, a video is done when that many of its clips are cached. With 0, how many it has is known
+    // only after decoding it, so every video is decoded as before.
+    private static IReadOnlyList<VideoWork> WithMissingClips(CorpusPlan plan, IReadOnlyDictionary<string, string> finished, PipelineOptions options)
+    {
+        if (options.Clips.ClipsPerVideo == 0) return plan.Videos;
+        var cached = finished.Values.GroupBy(v => v, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return [.. plan.Videos.Where(v => cached.GetValueOrDefault(v.Hash) < options.Clips.ClipsPerVideo)];
     }
 
     private static TrainSession StartTrainer(PipelineOptions options, ComputeDevice device, long clips, PipelineStats stats, RunLog log)

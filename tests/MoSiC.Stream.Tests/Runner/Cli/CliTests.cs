@@ -34,11 +34,13 @@ public sealed class CliTests : IDisposable
             Assert.Equal(new[] { "discover", "decode", "sample", "batch", "track", "write", "shuffle", "replay", "train" }, stages);
         }
 
-        // A second run reuses the corpus, tracks nothing and finds training finished.
+        // A second run reuses the corpus, finds training finished and every clip cached: nothing to do, nothing decoded
+        // (issue #20: it used to decode every video again and print "tracked 0 clips in 0 batches, 12 already cached").
         var again = Cli("run");
         Assert.True(again.Code == 0, again.Out + again.Err);
         Assert.DoesNotContain("synth: synth-0000", again.Out);
-        Assert.Contains("tracked 0 clips in 0 batches, 12 already cached", again.Out);
+        Assert.Contains("nothing to do", again.Out);
+        Assert.DoesNotContain("synth-0000.mp4: ", again.Out);
         Assert.Contains("training already finished", again.Out);
         Assert.DoesNotContain("step 1/", again.Out);
     }
