@@ -6,6 +6,7 @@ using MoSiC.Stream.Eval.Segmentation;
 using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Checkpoints;
 using MoSiC.Stream.Model.Vit;
+using MoSiC.Stream.Runner.Checkpoints;
 using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Runner.Cli;
@@ -34,6 +35,7 @@ internal static class EvalCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Backbone weights (our checkpoint or an official DINOv2 file); random init from --init-seed (default --seed) when absent." };
         var clusters = new Option<int>("--clusters", "-k") { Description = "K of k-means.", DefaultValueFactory = _ => 2 };
         var scope = new Option<string>("--scope") { Description = "per-clip (one clustering per clip), per-frame, or per-dataset (one clustering and matching for all clips).", DefaultValueFactory = _ => "per-clip" };
+        scope.AcceptOnlyFromAmong("per-clip", "per-frame", "per-dataset");
         var frames = new Option<int>("--frames") { Description = "Annotated frames per clip at most.", DefaultValueFactory = _ => 8 };
         var stride = new Option<int>("--stride") { Description = "Take every n-th annotated frame.", DefaultValueFactory = _ => 1 };
         var size = new Option<int>("--size") { Description = "Input size (frames stretched to size×size).", DefaultValueFactory = _ => 224 };
@@ -119,7 +121,10 @@ internal static class EvalCommand
             Console.Write(EvalComparison.Table(reports[0], reports[1]));
             return 0;
         });
-        return command;
+        return command.WithExamples(
+            ("mosic-stream eval DAVIS/ --checkpoint .mosic/sample-checkpoints/student-backbone.safetensors --arch tiny --out eval/", "score a trained backbone; eval/eval.json"),
+            ("mosic-stream eval DAVIS/ --arch vits14 --compare dinov2_vits14.pth student.safetensors --out cmp/", "two backbones on the same clips, B − A"),
+            ("mosic-stream eval --compare runA/eval.json runB/eval.json", "two earlier reports side by side"));
     }
 
     /// <summary>The <c>--compare</c> name of a random-init backbone (seeded by <c>--init-seed</c>, default <c>--seed</c>).</summary>
@@ -137,7 +142,7 @@ internal static class EvalCommand
             try { VitCheckpointLoader.Load(model, checkpoint); }
             catch (Exception e) when (e is IOException or InvalidDataException or CheckpointMismatchException or UnauthorizedAccessException)
             {
-                Fail($"{checkpoint}: {e.Message}");
+                Fail(CheckpointErrors.Explain(checkpoint, config.Name, "--arch", e));
                 return null;
             }
         }

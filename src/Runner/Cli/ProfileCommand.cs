@@ -9,6 +9,8 @@ internal static class ProfileCommand
     {
         var command = new Command("profile", "Run a pipeline (--mode run, track or train) with per-stage throughput profiling and write profile.json and a timeline picture naming the bottleneck stage.");
         GraphCommand.Configure(command, null);
-        return command;
+        return command.WithExamples(
+            ("mosic-stream profile -p pipelines/ytvos.json --mode track", "profile tracking only; writes .mosic/profiles/RUN/{profile.json,timeline.png,timeline.html}"),
+            ("mosic-stream profile --profile prof/", "the sample pipeline, profile into prof/"));
     }
 }

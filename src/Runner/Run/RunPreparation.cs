@@ -6,6 +6,8 @@ using MoSiC.Stream.Graph.Messages;
 using MoSiC.Stream.Graph.Metrics;
 using MoSiC.Stream.Graph.Plumbing;
 using MoSiC.Stream.Model;
+using MoSiC.Stream.Model.Checkpoints;
+using MoSiC.Stream.Runner.Checkpoints;
 using MoSiC.Stream.Runner.Pipelines;
 using MoSiC.Stream.Stages.Discover;
 using MoSiC.Stream.Stages.Ffmpeg;
@@ -143,6 +145,11 @@ internal static class RunPreparation
         catch (TrainSetupException e)
         {
             throw new RunSetupException(e.Message);
+        }
+        catch (Exception e) when (options.Trainer.Init is { } init && e is CheckpointMismatchException or InvalidDataException)
+        {
+            // trainer.init is loaded into the student as the trainer starts.
+            throw new RunSetupException("trainer.init: " + CheckpointErrors.Explain(init, options.Trainer.Model, "trainer.model", e));
         }
     }
 

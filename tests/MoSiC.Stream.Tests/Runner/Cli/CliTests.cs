@@ -118,7 +118,7 @@ public sealed class CliTests : IDisposable
     public void A_malformed_shard_is_refused_before_any_work()
     {
         var (code, output, error) = Cli("run", "--shard", "2/2");
-        Assert.Equal(1, code);
+        Assert.Equal(2, code); // a usage error (issue #20: exit 2, one line); it was 1
         Assert.Contains("--shard must be i/n with 0 <= i < n", error);
         Assert.DoesNotContain("synth", output);
     }
