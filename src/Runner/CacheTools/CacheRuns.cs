@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Graph.Cache;
@@ -13,19 +14,42 @@ namespace MoSiC.Stream.Runner.CacheTools;
 /// <summary>What the <c>cache</c> commands do, given a pipeline (for its cache folder, corpus and track set) or a folder.</summary>
 internal static class CacheRuns
 {
-    public static Task<int> ListAsync(string? pipelinePath, string? dir, CancellationToken ct) => Guard(() =>
+    public static Task<int> ListAsync(string? pipelinePath, string? dir, bool json, bool expectCorpus, CancellationToken ct) => Guard(async () =>
     {
         TrajectoryCache cache = TrajectoryCache.Open(CacheDir(pipelinePath, dir));
         IReadOnlyList<PartitionListing> partitions = cache.List();
-        Console.WriteLine($"cache {cache.Dir}: {partitions.Count} partition(s)");
-        foreach (PartitionListing p in partitions)
+        CorpusCoverage? coverage = expectCorpus ? await CorpusCoverage.MeasureAsync(PipelineSource.Load(pipelinePath), cache, ct) : null;
+        TextWriter human = json ? Console.Error : Console.Out;
+        if (json)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  tracker={p.Id}  videos {p.Videos}  clips {p.Clips}  rows {p.Rows}  parts {p.Parts}  bytes {p.Bytes} ({p.Bytes / 1e6:0.0} MB)"));
-            if (p.Set is { } set) Console.WriteLine($"    {set.Tracker} | queries {set.Queries} | decode {set.Decode} | sampler {set.Sampler}");
+            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                cache = cache.Dir,
+                partitions = partitions.Select(p => new { id = p.Id, set = p.Set, videos = p.Videos, clips = p.Clips, rows = p.Rows, parts = p.Parts, bytes = p.Bytes }),
+                expectCorpus = coverage is null ? null : new { partition = coverage.Partition, videos = coverage.Videos, withTracks = coverage.WithTracks, missing = coverage.Missing },
+            }, JsonOutput));
+        }
+        else
+        {
+            human.WriteLine($"cache {cache.Dir}: {partitions.Count} partition(s)");
+            foreach (PartitionListing p in partitions)
+            {
+                human.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  tracker={p.Id}  videos {p.Videos}  clips {p.Clips}  rows {p.Rows}  parts {p.Parts}  bytes {p.Bytes} ({p.Bytes / 1e6:0.0} MB)"));
+                if (p.Set is { } set) human.WriteLine($"    {set.Tracker} | queries {set.Queries} | decode {set.Decode} | sampler {set.Sampler}");
+            }
         }
 
-        return Task.FromResult(0);
+        if (coverage is null) return ExitCodes.Ok;
+        if (coverage.Missing.Count == 0)
+        {
+            human.WriteLine($"expect-corpus: all {coverage.Videos} corpus videos have tracks in partition tracker={coverage.Partition}");
+            return ExitCodes.Ok;
+        }
+
+        Console.Error.WriteLine($"expect-corpus: {coverage.Missing.Count} of {coverage.Videos} corpus videos have no tracks in partition tracker={coverage.Partition} " +
+            "(a shard that did not run, failed or is still running; videos that cannot be decoded): " + string.Join(", ", coverage.Missing.Take(5).Select(Path.GetFileName)) + (coverage.Missing.Count > 5 ? ", …" : ""));
+        return ExitCodes.Failed;
     });
 
     public static Task<int> VerifyAsync(string? pipelinePath, string? dir, bool repair, bool dryRun, CancellationToken ct) => Guard(async () =>
@@ -79,6 +103,8 @@ internal static class CacheRuns
 
         return 0;
     });
+
+    private static readonly JsonSerializerOptions JsonOutput = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     private static string CacheDir(string? pipelinePath, string? dir) => dir ?? PipelineSource.Load(pipelinePath).Cache.Dir;
 

@@ -10,9 +10,14 @@ internal static class CacheCommand
     {
         var cache = new Command("cache", "Inspect and maintain the trajectory cache (cache.dir of the pipeline, or --dir).");
 
-        var ls = new Command("ls", "List partitions (track sets) with their videos, clips, rows, parts and bytes.");
+        var lsJson = new Option<bool>("--json") { Description = "Print the listing as JSON on stdout." };
+        var expectCorpus = new Option<bool>("--expect-corpus")
+        {
+            Description = "Also check that every video of the pipeline's corpus has tracks in its partition; exit 1 naming the missing ones (the last step of a sharded track job).",
+        };
+        var ls = new Command("ls", "List partitions (track sets) with their videos, clips, rows, parts and bytes.") { lsJson, expectCorpus };
         var (lsPipeline, lsDir) = Target(ls);
-        ls.SetAction((r, ct) => CacheRuns.ListAsync(lsPipeline.Resolve(r), r.GetValue(lsDir), ct));
+        ls.SetAction((r, ct) => CacheRuns.ListAsync(lsPipeline.Resolve(r), r.GetValue(lsDir), r.GetValue(lsJson), r.GetValue(expectCorpus), ct));
         cache.Subcommands.Add(ls);
 
         var repair = new Option<bool>("--repair") { Description = "Drop what is broken (bad parts, torn manifest entries, stray and orphan files) so those clips are tracked again by the next run." };
@@ -51,7 +56,8 @@ internal static class CacheCommand
         export.SetAction((r, ct) => CacheRuns.ExportAsync(r.GetValue(video)!, exportPipeline.Resolve(r), r.GetValue(exportDir), r.GetValue(format)!, r.GetValue(output), ct));
         cache.Subcommands.Add(export);
         ls.WithExamples(("mosic-stream cache ls -p pipelines/ytvos.json", "the partitions of the pipeline's cache.dir"),
-            ("mosic-stream cache ls --dir /nfs/cache --json", "any cache folder, as JSON on stdout"));
+            ("mosic-stream cache ls --dir /nfs/cache --json", "any cache folder, as JSON on stdout"),
+            ("mosic-stream cache ls -p pipelines/ytvos.json --expect-corpus", "after a sharded track job: exit 1 when some corpus video has no tracks"));
         verify.WithExamples(("mosic-stream cache verify -p pipelines/ytvos.json", "check every part; exit 1 when something is wrong"),
             ("mosic-stream cache verify -p pipelines/ytvos.json --repair --dry-run", "list what a repair would delete"));
         gc.WithExamples(("mosic-stream cache gc -p pipelines/ytvos.json --dry-run", "list the videos whose tracks would go"),

@@ -36,7 +36,9 @@ internal static class GraphCommand
         var modeOption = new Option<string>("--mode") { Description = "Which graph to profile.", DefaultValueFactory = _ => "run" };
         modeOption.AcceptOnlyFromAmong(Modes);
         var allowPartial = new Option<bool>("--allow-partial") { Description = "Train even when some videos of the corpus have no tracks in the cache (a track shard missing); without it such a train run is refused, naming how many." };
+        var json = new Option<bool>("--json") { Description = "Print the run summary (run.json's content) as JSON on stdout; everything for people goes to stderr." };
         command.Options.Add(shard);
+        command.Options.Add(json);
         command.Options.Add(report);
         command.Options.Add(profile);
         if (mode is RunMode.Train or null) command.Options.Add(allowPartial);
@@ -44,6 +46,7 @@ internal static class GraphCommand
         command.SetAction((result, ct) =>
         {
             ShardSpec spec = result.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.All;
+            Output.CliOutput.Json = result.GetValue(json);
             RunMode chosen = mode ?? Enum.Parse<RunMode>(result.GetValue(modeOption)!, ignoreCase: true);
             var request = new RunRequest(chosen, pipeline.Resolve(result), spec, result.GetValue(report), result.GetValue(profile),
                 ProfileByDefault: mode is null, AllowPartial: result.GetValue(allowPartial));

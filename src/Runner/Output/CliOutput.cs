@@ -30,5 +30,17 @@ internal static class CliOutput
 
     public static bool Quiet => Verbosity == Verbosity.Quiet;
 
+    /// <summary>Where text for people goes: stdout, or stderr when stdout carries JSON.</summary>
+    public static TextWriter Human => Json ? Console.Error : Console.Out;
+
+    /// <summary>The Spectre console for people's tables and the live view (on stderr when stdout carries JSON).</summary>
+    public static Spectre.Console.IAnsiConsole HumanConsole => Json ? StderrConsole.Value : Spectre.Console.AnsiConsole.Console;
+
+    private static readonly Lazy<Spectre.Console.IAnsiConsole> StderrConsole = new(() => Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+    {
+        Out = new Spectre.Console.AnsiConsoleOutput(Console.Error),
+        Interactive = Console.IsErrorRedirected ? Spectre.Console.InteractionSupport.No : Spectre.Console.InteractionSupport.Detect,
+    }));
+
     public static bool Verbose => Verbosity == Verbosity.Verbose;
 }

@@ -53,7 +53,9 @@ internal static class PipelineRun
         {
             if (prepared.NothingToDo)
             {
-                log.Write($"nothing to do: training is finished ({prepared.Session!.Position.Step} steps, checkpoints in {run.Options.Trainer.CheckpointDir}) " +
+                if (CliOutput.Json)
+                    Console.Out.WriteLine(RunReport.Serialize(new { pipeline = run.Options.Name, source = run.Source, mode = request.Mode.ToString().ToLowerInvariant(), nothingToDo = true, steps = prepared.Session!.Position.Step, exitCode = ExitCodes.Ok }));
+                log.Result($"nothing to do: training is finished ({prepared.Session!.Position.Step} steps, checkpoints in {run.Options.Trainer.CheckpointDir}) " +
                     $"and every clip of the {prepared.Plan.Videos.Count} videos is cached; add videos or raise trainer.epochs (with a new trainer.checkpointDir) to do more");
                 return ExitCodes.Ok;
             }
@@ -66,6 +68,6 @@ internal static class PipelineRun
     private static int Fail(string message)
     {
         Console.Error.WriteLine(message);
-        return 1;
+        return ExitCodes.Failed;
     }
 }

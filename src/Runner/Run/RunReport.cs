@@ -135,8 +135,11 @@ internal static class RunReport
     {
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, Json)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(path, Serialize(report)).ConfigureAwait(false);
     }
+
+    /// <summary>The report as run.json holds it (indented, camelCase).</summary>
+    public static string Serialize(object report) => JsonSerializer.Serialize(report, Json);
 
     private static string Version(Assembly assembly) =>
         assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "unknown";

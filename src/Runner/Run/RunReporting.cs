@@ -3,7 +3,6 @@ using MoSiC.Stream.Graph.Metrics;
 using MoSiC.Stream.Runner.Output;
 using MoSiC.Stream.Runner.Profiling;
 using MoSiC.Stream.Runner.Progress;
-using Spectre.Console;
 
 namespace MoSiC.Stream.Runner.Run;
 
@@ -16,7 +15,8 @@ internal static class RunReporting
     public static async Task<int> ReportAsync(PreparedRun run, ExecutedRun executed, Interrupts interrupts, RunLog log)
     {
         PipelineSnapshot end = run.Stats.Snapshot();
-        SummaryTable.Write(end, AnsiConsole.Console);
+        if (!CliOutput.Quiet) SummaryTable.Write(end, CliOutput.HumanConsole);
+        else if (Bottleneck.Find(end) is { } bottleneck) log.Result($"bottleneck: {bottleneck.Stage} ({bottleneck.Reason})");
         if (run.Request.ProfileDir is { } profileDir)
         {
             var profile = ProfileReport.Create(end, executed.Samples);
@@ -27,11 +27,11 @@ internal static class RunReporting
         }
 
         RunSnapshot counts = end.Run;
-        log.Write(string.Create(CultureInfo.InvariantCulture,
+        log.Result(string.Create(CultureInfo.InvariantCulture,
             $"tracked {counts.ClipsTracked} clips in {executed.Graph.PartsWritten} batches, {counts.ClipsCached} already cached; {counts.VideosDone} of {run.Videos.Count} videos, {counts.VideosFailed} failed; " +
             $"{end.Elapsed.TotalSeconds:0.0} s; {run.Hashes.Hashed} videos hashed from their bytes"));
-        if (executed.Context.Uncached > 0) log.Write($"{executed.Context.Uncached} clips of these videos are not in the cache and were left out: run mosic-stream track first");
-        foreach (var failure in executed.Failures.Records) log.Write($"  {failure}");
+        if (executed.Context.Uncached > 0) log.Result($"{executed.Context.Uncached} clips of these videos are not in the cache and were left out: run mosic-stream track first");
+        foreach (var failure in executed.Failures.Records) log.Result($"  {failure}");
 
         int code = ExitCode(run, executed, counts);
         string? reason = executed.Outcome.Fault is { } fault ? $"stopped by a failing stage: {fault.GetType().Name}: {fault.Message}"
@@ -43,6 +43,9 @@ internal static class RunReporting
         {
             await RunReport.WriteAsync(report, path).ConfigureAwait(false);
         }
+
+        // --json: run.json's content on stdout, the one thing there, for scripts and job steps.
+        if (CliOutput.Json) Console.Out.WriteLine(RunReport.Serialize(report));
 
         return code;
     }
