@@ -19,7 +19,11 @@ internal static class RunReporting
         else if (Bottleneck.Find(end) is { } bottleneck) log.Result($"bottleneck: {bottleneck.Stage} ({bottleneck.Reason})");
         if (run.Request.ProfileDir is { } profileDir)
         {
-            var profile = ProfileReport.Create(end, executed.Samples);
+            var threads = run.Options.Runtime.Threads;
+            var identity = new RunIdentity(run.Options.Name, run.Source, run.Request.Mode.ToString().ToLowerInvariant(), executed.Started,
+                string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a).Prepend("mosic-stream")),
+                $"{threads.DecodeWorkers} decode workers × {threads.FfmpegThreads} ffmpeg threads, tracker {threads.Tracker}, torch {threads.Torch}");
+            var profile = ProfileReport.Create(end, executed.Samples, identity);
             // The summary table named the bottleneck already; the rest adds stage rates and buffer fill.
             foreach (string line in profile.SummaryLines().Skip(1)) log.Write(line);
             await profile.WriteAsync(profileDir, CancellationToken.None).ConfigureAwait(false);

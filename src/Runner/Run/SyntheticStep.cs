@@ -12,6 +12,6 @@ internal static class SyntheticStep
         if (corpus.Synthetic is null) return;
         var progress = new Progress<string>(line => { if (!CliOutput.Quiet) CliOutput.Human.WriteLine($"  synth: {line}"); });
         var manifest = await SyntheticCorpus.GenerateAsync(corpus.Synthetic, corpus.ResolvedRoot, progress, ct).ConfigureAwait(false);
-        CliOutput.Human.WriteLine($"synthetic corpus: {manifest.Videos.Count} videos in {Path.GetFullPath(corpus.ResolvedRoot)} (seed {manifest.Seed})");
+        if (!CliOutput.Quiet) CliOutput.Human.WriteLine($"synthetic corpus: {manifest.Videos.Count} videos in {Path.GetFullPath(corpus.ResolvedRoot)} (seed {manifest.Seed})");
     }
 }
