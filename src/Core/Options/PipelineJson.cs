@@ -27,7 +27,9 @@ public static class PipelineJson
     };
 
     /// <summary>Reads and validates a pipeline file.</summary>
-    public static PipelineOptions Load(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="overrides"><c>--set PATH=VALUE</c> edits, applied before binding (<see cref="PipelineOverrides"/>).</param>
+    public static PipelineOptions Load(string path, IReadOnlyList<string>? overrides = null)
     {
         if (Directory.Exists(path)) throw new OptionsException(path, ["is a folder, not a pipeline file: name the .json file"]);
         string text;
@@ -36,14 +38,14 @@ public static class PipelineJson
         {
             throw new OptionsException(path, [$"cannot be read: {ex.Message}"]);
         }
-        return Parse(text, path);
+        return Parse(text, path, overrides);
     }
 
     /// <summary>
     /// Binds and validates pipeline JSON; <paramref name="source"/> names it in errors. Every error of the file is
     /// reported at once (unknown fields, wrong types, bad values), each with its line and column.
     /// </summary>
-    public static PipelineOptions Parse(string json, string source)
+    public static PipelineOptions Parse(string json, string source, IReadOnlyList<string>? overrides = null)
     {
         JsonNode? root;
         try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
@@ -54,6 +56,7 @@ public static class PipelineJson
         }
         if (root is not JsonObject tree)
             throw new OptionsException(source, [$"must hold a JSON object at the top level, got {root?.GetValueKind().ToString().ToLowerInvariant() ?? "null"}"]);
+        if (overrides is { Count: > 0 }) PipelineOverrides.Apply(tree, overrides, source);
 
         // Shape first (it prunes what cannot bind), then binding and validation of the rest, then all errors together.
         var shape = JsonShape.Check(tree, typeof(PipelineOptions), SerializerOptions);

@@ -14,32 +14,56 @@ namespace MoSiC.Stream.Graph.Discover;
 /// </summary>
 public sealed record CorpusPlan(IReadOnlyList<VideoWork> Videos, int Listed, int OtherShards, int Duplicates, IReadOnlyList<FailureRecord> Failures)
 {
-    public static async Task<CorpusPlan> BuildAsync(IReadOnlyList<VideoSource> listing, HashIndex hashes, ShardSpec shard, CancellationToken ct)
+    /// <summary>Videos left out because another path of the corpus has the same content, each naming the one kept.</summary>
+    public IReadOnlyList<SkippedInput> DuplicatesOf { get; init; } = [];
+
+    /// <summary>Hashes <paramref name="listing"/> and cuts it to <paramref name="shard"/>.</summary>
+    /// <param name="listing">The corpus's videos, in discovery order.</param>
+    /// <param name="hashes">The cache's hash index.</param>
+    /// <param name="shard">The run's shard.</param>
+    /// <param name="readTimeout">How long one video's hash may take before it is a failure (a stalled network mount
+    /// never returns from a read, and a blocked read cannot be cancelled: the run moves on without it).</param>
+    /// <param name="ct">Stops the planning.</param>
+    public static async Task<CorpusPlan> BuildAsync(IReadOnlyList<VideoSource> listing, HashIndex hashes, ShardSpec shard, TimeSpan readTimeout, CancellationToken ct)
     {
         var videos = new List<VideoWork>();
         var failures = new List<FailureRecord>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var duplicatesOf = new List<SkippedInput>();
         int otherShards = 0, duplicates = 0;
         foreach (VideoSource video in listing)
         {
             string hash;
             try
             {
-                hash = await hashes.HashAsync(video, ct).ConfigureAwait(false);
+                hash = await hashes.HashAsync(video, ct).WaitAsync(readTimeout, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 failures.Add(new FailureRecord(video.Path, "hash", e.Message));
                 continue;
             }
+            catch (TimeoutException)
+            {
+                failures.Add(new FailureRecord(video.Path, "hash", $"{video.Path}: reading it gave nothing for {readTimeout.TotalSeconds:0} s (decode.stallTimeoutSeconds): a stalled mount or a file that never ends"));
+                continue;
+            }
 
             if (!shard.Contains(hash)) otherShards++;
-            else if (!seen.Add(hash)) duplicates++;
-            else videos.Add(new VideoWork(video, hash));
+            else if (seen.TryGetValue(hash, out string? kept))
+            {
+                duplicates++;
+                duplicatesOf.Add(new SkippedInput(video.Path, $"same content as {kept}"));
+            }
+            else
+            {
+                seen[hash] = video.Path;
+                videos.Add(new VideoWork(video, hash));
+            }
         }
 
         await hashes.SaveAsync(CancellationToken.None).ConfigureAwait(false);
-        return new CorpusPlan(videos, listing.Count, otherShards, duplicates, failures);
+        return new CorpusPlan(videos, listing.Count, otherShards, duplicates, failures) { DuplicatesOf = duplicatesOf };
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Model.Checkpoints;
 using MoSiC.Stream.Model.Vit;
 using MoSiC.Stream.Runner.Output;
@@ -17,6 +18,7 @@ internal static partial class CheckpointErrors
     /// <summary>The message for <paramref name="error"/>, raised loading <paramref name="path"/> as <paramref name="wanted"/>, set by <paramref name="setting"/> (<c>--arch</c>, <c>trainer.model</c>).</summary>
     public static string Explain(string path, string wanted, string setting, Exception error)
     {
+        if (error is FileNotFoundException or DirectoryNotFoundException) return Missing(path, wanted, setting);
         string detail = CliOutput.Verbose ? Environment.NewLine + error.Message : " (--verbose for the full list)";
         if (error is CheckpointMismatchException mismatch)
         {
@@ -32,6 +34,39 @@ internal static partial class CheckpointErrors
             ? $"{path} is {kind} but cannot be read as a checkpoint: {FirstLine(error.Message)}"
             : $"{path} is {kind}, not a checkpoint (a .safetensors or a PyTorch .pth of a DINOv2 backbone, or a mosic-stream checkpoint){(CliOutput.Verbose ? $": {error.Message}" : "")}";
     }
+
+    /// <summary>
+    /// Null when <paramref name="path"/> is a readable regular file; else the message for it, naming
+    /// <paramref name="setting"/> and where the weights of <paramref name="model"/> come from. Checked before any
+    /// hashing or decoding, so a shipped pipeline without its weights stops in its first second.
+    /// </summary>
+    public static string? CheckReadable(string path, string model, string setting)
+    {
+        FileKind kind = FileKinds.Of(path);
+        if (kind == FileKind.Missing) return Missing(path, model, setting);
+        if (kind != FileKind.Regular) return $"{setting}: {path} is {ConfinedFolder.Describe(kind)}, not a checkpoint file";
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{setting}: {path} cannot be read: {e.Message}";
+        }
+    }
+
+    private static string Missing(string path, string model, string setting) =>
+        $"{setting}: {Path.GetFullPath(path)}: no such file. {WhereToGet(model)}";
+
+    /// <summary>Where the official weights of <paramref name="model"/> come from, and their licence.</summary>
+    public static string WhereToGet(string model) => model switch
+    {
+        "vits14" or "vitb14" or "vits14_reg4" or "vitb14_reg4" =>
+            $"The official DINOv2 weights are dinov2_{model}_pretrain.pth from https://dl.fbaipublicfiles.com/dinov2/dinov2_{model.Replace("_reg4", "", StringComparison.Ordinal)}/dinov2_{model}_pretrain.pth " +
+            "(Apache-2.0); put the file at this path, or point the setting at it (README: weights).",
+        _ => $"{model} has no official weights: give a checkpoint that mosic-stream wrote (student-backbone.safetensors or .pth in a trainer.checkpointDir), or leave the setting out for a random initialisation.",
+    };
 
     /// <summary>What the file is, from its first bytes: "a PNG image", "a safetensors file", "an empty file"…</summary>
     public static string Kind(string path)

@@ -36,8 +36,15 @@ internal static class GraphCommand
         var modeOption = new Option<string>("--mode") { Description = "Which graph to profile.", DefaultValueFactory = _ => "run" };
         modeOption.AcceptOnlyFromAmong(Modes);
         var allowPartial = new Option<bool>("--allow-partial") { Description = "Train even when some videos of the corpus have no tracks in the cache (a track shard missing); without it such a train run is refused, naming how many." };
+        var set = new Option<string[]>("--set")
+        {
+            Description = "Override a pipeline field, checked like the file and recorded in run.json (repeatable): --set tracker.name=lk --set trainer.epochs=2.",
+            HelpName = "PATH=VALUE",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var json = new Option<bool>("--json") { Description = "Print the run summary (run.json's content) as JSON on stdout; everything for people goes to stderr." };
         command.Options.Add(shard);
+        command.Options.Add(set);
         command.Options.Add(json);
         command.Options.Add(report);
         command.Options.Add(profile);
@@ -49,7 +56,10 @@ internal static class GraphCommand
             Output.CliOutput.Json = result.GetValue(json);
             RunMode chosen = mode ?? Enum.Parse<RunMode>(result.GetValue(modeOption)!, ignoreCase: true);
             var request = new RunRequest(chosen, pipeline.Resolve(result), spec, result.GetValue(report), result.GetValue(profile),
-                ProfileByDefault: mode is null, AllowPartial: result.GetValue(allowPartial));
+                ProfileByDefault: mode is null, AllowPartial: result.GetValue(allowPartial))
+            {
+                Overrides = result.GetValue(set) ?? [],
+            };
             return PipelineRun.RunAsync(request, ct);
         });
     }

@@ -8,9 +8,9 @@ public static class PipelineSource
     /// <summary>The name the embedded default goes by in messages.</summary>
     public const string EmbeddedName = "embedded pipelines/sample.json";
 
-    /// <summary>Reads and validates <paramref name="path"/>, or the embedded sample when it is null.</summary>
-    public static PipelineOptions Load(string? path) =>
-        path is null ? PipelineJson.Parse(EmbeddedSample(), EmbeddedName) : PipelineJson.Load(path);
+    /// <summary>Reads and validates <paramref name="path"/>, or the embedded sample when it is null, with <paramref name="overrides"/> (<c>--set</c>) applied.</summary>
+    public static PipelineOptions Load(string? path, IReadOnlyList<string>? overrides = null) =>
+        path is null ? PipelineJson.Parse(EmbeddedSample(), EmbeddedName, overrides) : PipelineJson.Load(path, overrides);
 
     /// <summary>The text of the embedded sample pipeline.</summary>
     public static string EmbeddedSample()

@@ -36,7 +36,7 @@ internal static class PipelineRun
         }
 
         using var held = folderLock;
-        log.Write($"pipeline {run.Options.Name} ({run.Source}): {request.Mode.ToString().ToLowerInvariant()}{(request.Shard.Count > 1 ? $", shard {request.Shard}" : "")}; tracker {run.Identity.Key}");
+        log.Write($"pipeline {run.Options.Name} ({run.Source}{(request.Overrides.Count > 0 ? " with --set " + string.Join(" --set ", request.Overrides) : "")}): {request.Mode.ToString().ToLowerInvariant()}{(request.Shard.Count > 1 ? $", shard {request.Shard}" : "")}; tracker {run.Identity.Key}");
         using var interrupts = new Interrupts(log.Write);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(ct, interrupts.Abort.Token);
         PreparedRun prepared;

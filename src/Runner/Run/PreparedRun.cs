@@ -25,6 +25,9 @@ internal sealed record PreparedRun(RunRequest Request, PipelineOptions Options, 
 
     public required CorpusPlan Plan { get; init; }
 
+    /// <summary>Files of the corpus left out on purpose (an unknown extension, a duplicate of another video's content), with why.</summary>
+    public IReadOnlyList<SkippedInput> Skipped { get; init; } = [];
+
     /// <summary>Clip key → video hash of every clip of <see cref="Set"/> already in the cache.</summary>
     public required IReadOnlyDictionary<string, string> Finished { get; init; }
 

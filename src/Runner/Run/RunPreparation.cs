@@ -37,13 +37,15 @@ internal static class RunPreparation
     {
         try
         {
-            PipelineOptions options = PipelineSource.Load(request.PipelinePath);
+            PipelineOptions options = PipelineSource.Load(request.PipelinePath, request.Overrides);
             string runId = RunFolders.Id(options.Name, request.Mode, DateTime.UtcNow);
             if (request.ProfileDir is null && request.ProfileByDefault) request = request with { ProfileDir = RunFolders.Profile(runId) };
             FfmpegTools.EnsureInstalled();
             TrackerIdentity identity = TrackerFactory.Identity(options.Tracker, request.TrackerName);
             // A learned tracker's weights are read and checked now, not at the first cache miss deep in the run.
             if (request.Mode != RunMode.Train) TrackerFactory.Check(options.Tracker, request.TrackerName);
+            if (request.Mode != RunMode.Track && options.Trainer.Init is { } init && CheckpointErrors.CheckReadable(init, options.Trainer.Model, "trainer.init") is { } initProblem)
+                throw new RunSetupException(initProblem);
             if (FolderProblems.Find(options, request) is { } problem) throw new RunSetupException(problem);
             return new Checked(request, options, request.PipelinePath ?? PipelineSource.EmbeddedName, identity, ResolveDevice(request, options, gpuVisible ?? TorchRuntime.CudaVisible), runId);
         }
@@ -62,12 +64,14 @@ internal static class RunPreparation
         if (hashes.Problem is not null) log.Write(hashes.Problem);
         QuerySpec queries = QuerySpec.Grid(options.Tracker.Grid);
         TrackSet set = TrackSets.For(options, run.Identity, queries);
-        CorpusPlan plan = await CorpusPlan.BuildAsync(listing.Videos, hashes, request.Shard, ct).ConfigureAwait(false);
+        CorpusPlan plan = await CorpusPlan.BuildAsync(listing.Videos, hashes, request.Shard, TimeSpan.FromSeconds(options.Decode.StallTimeoutSeconds), ct).ConfigureAwait(false);
         IReadOnlyDictionary<string, string> finished = cache.FinishedClipVideos(set);
         var planned = plan.Videos.Select(v => v.Hash).ToHashSet(StringComparer.Ordinal);
         int cachedOfCorpus = finished.Values.Count(planned.Contains);
+        IReadOnlyList<SkippedInput> skipped = [.. listing.Ignored.Select(Unmatched(options.Corpus)), .. plan.DuplicatesOf];
         log.Write(string.Create(CultureInfo.InvariantCulture,
-            $"corpus: {plan.Listed} videos under {listing.Root}; {plan.Videos.Count} in this run{(plan.OtherShards > 0 ? $" ({plan.OtherShards} in other shards)" : "")}{(plan.Duplicates > 0 ? $", {plan.Duplicates} duplicates of another video's content left out" : "")}; " +
+            $"corpus: {plan.Listed} videos under {listing.Root}; {plan.Videos.Count} in this run{(plan.OtherShards > 0 ? $" ({plan.OtherShards} in other shards)" : "")}{(plan.Duplicates > 0 ? $", {plan.Duplicates} duplicates of another video's content left out" : "")}" +
+            $"{(listing.Ignored.Count > 0 ? $", {listing.Ignored.Count} matched files skipped (not a video or frame extension; run.json lists them)" : "")}; " +
             $"cache {cache.Dir}, partition tracker={set.Id}: {cachedOfCorpus} of their clips already tracked"));
 
         IReadOnlyList<VideoWork> videos = request.Mode == RunMode.Train ? WithCachedClips(plan, finished, cache, request, log) : plan.Videos;
@@ -82,9 +86,12 @@ internal static class RunPreparation
         return new PreparedRun(request, options, run.Source, run.Identity)
         {
             Cache = cache, Hashes = hashes, Set = set, Queries = queries, Plan = plan, Finished = finished, Videos = videos,
-            Device = run.Device, Session = session, Stats = stats, RunId = run.RunId,
+            Device = run.Device, Session = session, Stats = stats, RunId = run.RunId, Skipped = skipped,
         };
     }
+
+    private static Func<string, SkippedInput> Unmatched(CorpusOptions corpus) => path => new SkippedInput(path,
+        $"extension '{Path.GetExtension(path)}' is neither a video ({string.Join(" ", corpus.VideoExtensions)}) nor a frame ({string.Join(" ", corpus.FrameExtensions)}): corpus.videoExtensions, corpus.frameExtensions");
 
     // LibTorch is loaded to answer "auto" only when something will run on it: training, or a learned tracker.
     private static ComputeDevice? ResolveDevice(RunRequest request, PipelineOptions options, Func<bool> gpuVisible)

@@ -29,6 +29,7 @@ internal static class RunReport
         {
             pipeline = options.Name,
             source = prepared.Source,
+            overrides = prepared.Request.Overrides,
             mode = prepared.Request.Mode.ToString().ToLowerInvariant(),
             shard = prepared.Request.Shard.ToString(),
             startedUtc = executed.Started,
@@ -66,6 +67,7 @@ internal static class RunReport
             // runtime.device as set, and as resolved once for tracker and trainer (null when nothing ran on LibTorch).
             device = new { setting = options.Runtime.Device, resolved = prepared.Device?.Name() },
             failures = executed.Failures.Records.Select(f => new { path = f.Path, stage = f.Stage, reason = f.Reason }),
+            skipped = prepared.Skipped.Select(s => new { path = s.Path, reason = s.Reason }),
             stages = end.Stages.Select(s => new
             {
                 name = s.Name,

@@ -13,4 +13,8 @@ namespace MoSiC.Stream.Runner.Run;
 /// <param name="ProfileByDefault">Profile even without <paramref name="ProfileDir"/>, into the run's own folder (<c>mosic-stream profile</c>).</param>
 /// <param name="AllowPartial">Train mode: train on the videos that have tracks even when others of the corpus have none.</param>
 internal sealed record RunRequest(RunMode Mode, string? PipelinePath, ShardSpec Shard, string? ReportPath = null, string? ProfileDir = null, string? TrackerName = null,
-    bool ProfileByDefault = false, bool AllowPartial = false);
+    bool ProfileByDefault = false, bool AllowPartial = false)
+{
+    /// <summary><c>--set PATH=VALUE</c> edits to the pipeline, in command-line order.</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
+}

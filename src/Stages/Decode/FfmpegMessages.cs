@@ -10,6 +10,9 @@ public static class FfmpegMessages
         bool Has(string text) => lines.Any(l => l.Contains(text, StringComparison.OrdinalIgnoreCase));
         if (Has("moov atom not found"))
             return "truncated or incomplete MP4: the index (moov atom) is missing, so the file was cut before it was finished";
+        // A cut inside a moov at the end of the file: the index is there but short, and its tables disagree.
+        if (lines.Any(l => l.StartsWith("[mov,mp4", StringComparison.Ordinal)) && Has("error reading header"))
+            return "truncated or damaged MP4: the index (moov atom) is cut short or inconsistent (ffmpeg: error reading header), so the file was cut before it was finished";
         if (Has("partial file"))
             return "truncated file: the stream data ends early (ffmpeg: partial file)";
         if (Has("No such file or directory")) return "file not found";

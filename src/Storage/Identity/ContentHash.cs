@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Core.Media;
 
 namespace MoSiC.Stream.Storage.Identity;
@@ -46,6 +47,9 @@ public static class ContentHash
 
     private static async Task<byte[]> HashFileAsync(string path, CancellationToken ct)
     {
+        // Opening a named pipe blocks until someone writes to it, and a device may never end: only regular files are read.
+        FileKind kind = FileKinds.Of(path);
+        if (kind is FileKind.Fifo or FileKind.Socket or FileKind.CharacterDevice or FileKind.BlockDevice or FileKind.Directory) throw new IOException($"{path}: not a regular file ({ConfinedFolder.Describe(kind)})");
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
         return await SHA256.HashDataAsync(stream, ct).ConfigureAwait(false);
     }

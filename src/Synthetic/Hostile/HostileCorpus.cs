@@ -40,6 +40,8 @@ public static class HostileCorpus
         File.Delete(P("source-moov-last.mp4"));
         await File.WriteAllBytesAsync(P("cut-half.mp4"), moovLast[..(moovLast.Length / 2)], ct).ConfigureAwait(false);
         cases.Add(new("cut-before-index", "cut-half.mp4", "truncated at half: the index (moov, at the end) is lost", false, "probe", "moov atom"));
+        await File.WriteAllBytesAsync(P("cut-at-tail.mp4"), moovLast[..^200], ct).ConfigureAwait(false);
+        cases.Add(new("cut-at-tail", "cut-at-tail.mp4", "truncated 200 bytes before the end: inside the index (moov, at the end)", false, "probe", "index (moov atom) is cut short"));
         await Pattern(P("source-moov-first.mp4"), 160, 120, 48, [.. h264, "-vf", "hue=h=60", "-movflags", "+faststart"]).ConfigureAwait(false);
         byte[] moovFirst = await File.ReadAllBytesAsync(P("source-moov-first.mp4"), ct).ConfigureAwait(false);
         File.Delete(P("source-moov-first.mp4"));
@@ -95,6 +97,11 @@ public static class HostileCorpus
             if (File.Exists(loop) || Directory.Exists(loop) || new FileInfo(loop).LinkTarget is not null) File.Delete(loop);
             File.CreateSymbolicLink(loop, "loop.mp4");
             cases.Add(new("symlink-loop", "loop.mp4", "a symbolic link to itself", false, "hash", "symbolic links"));
+            // A named pipe nobody writes to: opening it would block forever.
+            string fifo = P("never-written.mp4");
+            if (File.Exists(fifo)) File.Delete(fifo);
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])) await mkfifo.WaitForExitAsync(ct).ConfigureAwait(false);
+            cases.Add(new("named-pipe", "never-written.mp4", "a named pipe (FIFO) with a video extension that nobody writes to", false, "hash", "not a regular file (a named pipe)"));
             string locked = P("unreadable.mp4");
             if (File.Exists(locked)) File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             await Pattern(locked, 160, 120, 24, [.. h264, "-vf", "hue=h=210"]).ConfigureAwait(false);

@@ -29,8 +29,33 @@ public sealed class PipelineJsonTests
         var options = PipelineJson.Load(Path.Combine(RepoPaths.Pipelines, file));
         Assert.Equal((12, 6), (options.Clips.FramesPerClip, options.Clips.Stride));
         Assert.Equal((ResizeMode.Stretch, 224, 224), (options.Decode.Resize, options.Decode.Width, options.Decode.Height));
-        Assert.Equal(16, options.Tracker.Grid);
+        // The paper's tracker; a grid denser than the reference's 16 so that crops keep enough points (docs/eval.md).
+        Assert.Equal(("cotracker3-offline", 32), (options.Tracker.Name, options.Tracker.Grid));
+        Assert.Equal("weights/scaled_offline.pth", options.Tracker.Weights);
         Assert.Equal(224, options.Trainer.ImageSize);
+    }
+
+    [Fact]
+    public void Set_overrides_fields_with_json_or_bare_strings_and_creates_missing_sections()
+    {
+        var options = PipelineJson.Parse(Minimal, "test.json", ["tracker.name=cotracker3-online", "tracker.weights=w.pth", "tracker.grid=24", "trainer.epochs=2", "corpus.include=[\"a/*.mkv\"]", "decode.fps=12.5"]);
+        Assert.Equal(("cotracker3-online", 24), (options.Tracker.Name, options.Tracker.Grid));
+        Assert.Equal(2, options.Trainer.Epochs);
+        Assert.Equal(["a/*.mkv"], options.Corpus.Include);
+        Assert.Equal(12.5, options.Decode.Fps);
+    }
+
+    [Fact]
+    public void Set_is_validated_like_the_file_and_names_what_is_wrong()
+    {
+        var unknown = Assert.Throws<OptionsException>(() => PipelineJson.Parse(Minimal, "test.json", ["trainer.epoch=2"]));
+        Assert.Contains(unknown.Errors, e => e.Contains("trainer.epoch is not a known field", StringComparison.Ordinal) && e.Contains("epochs", StringComparison.Ordinal));
+        var range = Assert.Throws<OptionsException>(() => PipelineJson.Parse(Minimal, "test.json", ["trainer.epochs=0"]));
+        Assert.Contains(range.Errors, e => e.StartsWith("trainer.epochs", StringComparison.Ordinal));
+        var shape = Assert.Throws<OptionsException>(() => PipelineJson.Parse(Minimal, "test.json", ["corpus.include.x=1", "nonsense"]));
+        Assert.Equal(2, shape.Errors.Count);
+        Assert.Contains("--set corpus.include.x=1: corpus.include holds a value ([\"videos/*.mp4\"])", shape.Errors[0]);
+        Assert.Contains("--set nonsense: expected PATH=VALUE", shape.Errors[1]);
     }
 
     [Fact]
