@@ -37,8 +37,11 @@ internal static class RunReporting
         if (executed.Context.Uncached > 0) log.Result($"{executed.Context.Uncached} clips of these videos are not in the cache and were left out: run mosic-stream track first");
         foreach (var failure in executed.Failures.Records) log.Result($"  {failure}");
 
-        int code = ExitCode(run, executed, counts);
-        string? reason = executed.Outcome.Fault is { } fault ? $"stopped by a failing stage: {fault.GetType().Name}: {fault.Message}"
+        // A second signal cancels the stages: that is the user's abort, not a failing stage.
+        bool aborted = interrupts.Abort.IsCancellationRequested && executed.Outcome.Fault is OperationCanceledException;
+        int code = aborted ? ExitCodes.Interrupted : ExitCode(run, executed, counts);
+        string? reason = aborted ? $"{interrupts.Reason}, then aborted by a second signal; finished work is kept, rerun the same command to resume"
+            : executed.Outcome.Fault is { } fault ? $"stopped by a failing stage: {fault.GetType().Name}: {fault.Message}"
             : executed.Failures.Tripped ?? (executed.Outcome.Stopped ? $"{interrupts.Reason}; finished work is kept, rerun the same command to resume" : null);
         if (reason is not null) Console.Error.WriteLine(reason);
 

@@ -14,6 +14,9 @@ namespace MoSiC.Stream.Tests.Runner.Cli;
 public sealed class StopAndInputTests : IDisposable
 {
     private readonly TempDir _dir = new();
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public StopAndInputTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
 
     public void Dispose() => _dir.Dispose();
 
@@ -74,6 +77,7 @@ public sealed class StopAndInputTests : IDisposable
         var second = Stopwatch.StartNew();
         int code = run.Exit(TimeSpan.FromSeconds(30));
         Assert.True(code == 130, $"exit {code}: {run.Out}\n{run.Err}");
+        _output.WriteLine($"exit 130 {second.Elapsed.TotalSeconds:0.00} s after the second SIGTERM");
         // The limit is the (5 s); the process's own is 3 s, and a loaded machine adds to both.
         Assert.True(second.Elapsed < TimeSpan.FromSeconds(5 + 5), $"{second.Elapsed.TotalSeconds:0.0} s after the second signal");
         Assert.Contains("again: aborting", run.Out);
