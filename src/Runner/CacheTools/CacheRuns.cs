@@ -68,7 +68,7 @@ internal static class CacheRuns
 
         // With a pipeline named, its own track set; without, the one partition that holds the video.
         TrackSet? set = null;
-        if (pipelinePath is not null) set = TrackSets.For(options, TrackerFactory.Identity(options.Tracker), QuerySpec.Grid(options.Tracker.Grid));
+        if (pipelinePath is not null) set = TrackSets.For(options, PipelineTrackers.All.Identity(options.Tracker), QuerySpec.Grid(options.Tracker.Grid));
 
         ExportFormat kind = format == "json" ? ExportFormat.Json : ExportFormat.Csv;
         if (outputPath is null)

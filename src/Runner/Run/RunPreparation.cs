@@ -32,9 +32,9 @@ internal static class RunPreparation
         {
             PipelineOptions options = PipelineSource.Load(request.PipelinePath);
             FfmpegTools.EnsureInstalled();
-            TrackerIdentity identity = TrackerFactory.Identity(options.Tracker, request.TrackerName);
+            TrackerIdentity identity = PipelineTrackers.All.Identity(options.Tracker, request.TrackerName);
             // A learned tracker's weights are read and checked now, not at the first cache miss deep in the run.
-            if (request.Mode != RunMode.Train) TrackerFactory.Check(options.Tracker, request.TrackerName);
+            if (request.Mode != RunMode.Train) PipelineTrackers.All.Check(options.Tracker, request.TrackerName);
             if (FolderProblems.Find(options, request.Mode) is { } problem) throw new RunSetupException(problem);
             return new Checked(options, request.PipelinePath ?? PipelineSource.EmbeddedName, identity, ResolveDevice(request, options));
         }
@@ -76,7 +76,7 @@ internal static class RunPreparation
     // LibTorch is loaded to answer "auto" only when something will run on it: training, or a learned tracker.
     private static ComputeDevice? ResolveDevice(RunRequest request, PipelineOptions options)
     {
-        bool torch = request.Mode != RunMode.Track || TrackerFactory.IsLearned(options.Tracker, request.TrackerName);
+        bool torch = request.Mode != RunMode.Track || PipelineTrackers.All.IsLearned(options.Tracker, request.TrackerName);
         return torch ? ComputeDevices.Resolve(options.Runtime.Device, TorchRuntime.CudaVisible) : null;
     }
 

@@ -29,7 +29,8 @@ public sealed class PipelineJsonTests
         var options = PipelineJson.Load(Path.Combine(RepoPaths.Pipelines, file));
         Assert.Equal((12, 6), (options.Clips.FramesPerClip, options.Clips.Stride));
         Assert.Equal((ResizeMode.Stretch, 224, 224), (options.Decode.Resize, options.Decode.Width, options.Decode.Height));
-        Assert.Equal(16, options.Tracker.Grid);
+        // The cache grid, not the reference's 16: one point per 14-px patch must survive the smallest crop (docs/model.md).
+        Assert.Equal(32, options.Tracker.Grid);
         Assert.Equal(224, options.Trainer.ImageSize);
     }
 
@@ -102,7 +103,7 @@ public sealed class PipelineJsonTests
             "decode.height is required when decode.resize is stretch",
             "clips.framesPerClip must be in 2..1024, got 1",
             "clips.stride must be in 1..1000, got 0",
-            "tracker.name must be one of lk, cotracker3-offline, cotracker3-online, got \"raft\"",
+            "tracker.name must be one of lk, cotracker3-offline, cotracker3-online, synthetic-truth, got \"raft\"",
             "tracker.grid must be in 1..256, got 0",
             "trainer.imageSize must be a multiple of 14 in 14..2048, got 225",
             "trainer.emaMomentum must be in [0, 1], got 1.5",
