@@ -115,15 +115,14 @@ internal static class StageAlone
         TorchRuntime.SetThreads(o.Runtime.Threads.Torch);
         int batch = Math.Clamp(clips.Count, 1, t.BatchSize);
         MosicTrainerOptions settings = TrainerSettings.From(t, steps + 1);
-        int grid = t.ImageSize / settings.Vit.PatchSize;
-        var builder = new ClipBatchBuilder(new ClipAugmentOptions { OutputSize = t.ImageSize, GridSize = grid, MaxPoints = grid * grid }.Validated());
+        var builder = new ClipBatchBuilder(TrainSession.AugmentOptions(t.ImageSize, settings.Vit.PatchSize), TrackControl.Parse(t.TrackControl), t.ClipSource == "image-pairs");
         using var trainer = new MosicTrainer(settings, ComputeDevices.Resolve(o.Runtime.Device, TorchRuntime.CudaVisible).ToTorch(), t.Init);
         var clock = new Stopwatch();
         for (int s = 0; s <= steps; s++)
         {
             if (s == 1) clock.Start();
-            var chosen = Enumerable.Range(s * batch, batch).Select(slot => (clips[slot % clips.Count], DataOrder.ForClip(t.Seed, 0, slot))).ToList();
-            using TrainBatch data = builder.Build(chosen);
+            var chosen = Enumerable.Range(s * batch, batch).Select(slot => new ClipDraw(clips[slot % clips.Count], DataOrder.ForClip(t.Seed, 0, slot), DataOrder.ForTrackControl(t.Seed, 0, slot))).ToList();
+            using TrainBatch data = builder.Build(chosen).Batch ?? throw new InvalidOperationException("no clip of the batch kept a tracked point");
             trainer.Step(data);
         }
 

@@ -6,7 +6,8 @@ namespace MoSiC.Stream.Bench;
 
 /// <summary>
 /// Training FLOPs of one MoSiC step in the ViT only, counting what actually runs: forward ≈ 2·(matmul params)·tokens
-/// plus 4·T²·D of attention per layer, for student and teacher over every frame; backward ≈ 2× the forward of the
+/// plus 4·T²·D of attention per layer, for the teacher over every frame and the student over the frames the loss reads
+/// (frame 0 of each clip in the reference direction, every frame otherwise); backward ≈ 2× the forward of the
 /// trainable blocks, for the frames that carry gradient (frame 0 of each clip in the reference direction).
 /// Heads, Sinkhorn and the sampler are left out: they are the small part this benchmark measures in time instead.
 /// </summary>
@@ -25,12 +26,15 @@ internal static class TrainStepFlops
         double patchEmbed = 2 * patches * (3.0 * c.PatchSize * c.PatchSize * d);
         double image = patchEmbed + c.Depth * block;
 
-        double forward = 2.0 * clips * frames * image;
         long gradFrames = options.Objective.Direction == LossDirection.Reference ? clips : (long)clips * frames;
+        double forward = ((double)clips * frames + gradFrames) * image;
         double backward = 2.0 * gradFrames * Math.Min(options.TrainableBlocks, c.Depth) * block;
         return (forward, backward);
     }
 
-    /// <summary>Projection head and prototypes over every point: student forward, teacher forward, student backward (≈ 2×).</summary>
-    public static double Heads(long headParams, long points) => 4.0 * 2.0 * headParams * points;
+    /// <summary>
+    /// Projection head and prototypes: teacher forward over every point, student forward and backward (≈ 2×) over the
+    /// share <paramref name="studentShare"/> of them it runs on (1/T in the reference direction: frame 0 only).
+    /// </summary>
+    public static double Heads(long headParams, long points, double studentShare) => 2.0 * headParams * points * (1 + 3 * studentShare);
 }

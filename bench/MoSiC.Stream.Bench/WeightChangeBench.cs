@@ -15,14 +15,15 @@ internal static class WeightChangeBench
 {
     public const string Usage =
         """
-        usage: mosic-bench weight-change --checkpoint PTH [--model M] [--seed S]
+        usage: mosic-bench weight-change --checkpoint PTH [--model M] [--seed S] [--from PTH0]
 
           --checkpoint PTH  trained backbone (student-backbone.pth / .safetensors)
           --model M         ViT configuration of the random init (default tiny)
           --seed S          seed of the random init (default 0: trainer.seed of the run)
+          --from PTH0       the backbone training started from (trainer.init), instead of the random init
         """;
 
-    private sealed record Options(string? Checkpoint, string Model, long Seed);
+    private sealed record Options(string? Checkpoint, string Model, long Seed, string? From = null);
 
     public static int Run(string[] args)
     {
@@ -31,6 +32,7 @@ internal static class WeightChangeBench
         var config = VitConfig.FromName(o.Model);
         manual_seed(o.Seed);
         using var init = new DinoVisionTransformer(config);
+        if (o.From is not null) VitCheckpointLoader.Load(init, o.From);
         manual_seed(o.Seed);
         using var trained = new DinoVisionTransformer(config);
         VitCheckpointLoader.Load(trained, o.Checkpoint!);
@@ -64,6 +66,7 @@ internal static class WeightChangeBench
             "--checkpoint" => given with { Checkpoint = value },
             "--model" => given with { Model = value },
             "--seed" => given with { Seed = long.Parse(value, CultureInfo.InvariantCulture) },
+            "--from" => given with { From = value },
             _ => throw new ArgumentException($"unknown option {name}"),
         });
         if (o.Checkpoint is null) throw new ArgumentException("--checkpoint is required");

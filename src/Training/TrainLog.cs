@@ -4,12 +4,13 @@ using MoSiC.Stream.Model.Train;
 namespace MoSiC.Stream.Training;
 
 /// <summary>
-/// The per-step CSV (<c>step,epoch,loss,lr,label_entropy,prototypes_used,seconds</c>). On resume, rows past the
+/// The per-step CSV (<c>step,epoch,loss,lr,label_entropy,prototypes_used,seconds,label_consistency,data_digest</c>;
+/// the digest fingerprints the batch's clips, crops and frame-0 points, see <see cref="BuiltBatch.Digest"/>). On resume, rows past the
 /// checkpoint's step (steps that will be redone) are dropped first, so the log never holds a step twice.
 /// </summary>
 internal sealed class TrainLog : IDisposable
 {
-    public const string Header = "step,epoch,loss,lr,label_entropy,prototypes_used,seconds";
+    public const string Header = "step,epoch,loss,lr,label_entropy,prototypes_used,seconds,label_consistency,data_digest";
     private readonly StreamWriter _writer;
 
     public TrainLog(string path, long resumedStep)
@@ -24,10 +25,10 @@ internal sealed class TrainLog : IDisposable
 
     public string Path { get; }
 
-    public void Append(TrainStepResult r, int epoch, double seconds)
+    public void Append(TrainStepResult r, int epoch, double seconds, string digest)
     {
         _writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{r.Step},{epoch},{r.Loss:R},{r.LearningRateHead:R},{r.LabelEntropy:R},{r.PrototypesUsed},{seconds:F3}"));
+            $"{r.Step},{epoch},{r.Loss:R},{r.LearningRateHead:R},{r.LabelEntropy:R},{r.PrototypesUsed},{seconds:F3},{r.LabelConsistency:R},{digest}"));
         // Flushed every step: a killed run keeps its log up to the last finished step.
         _writer.Flush();
     }

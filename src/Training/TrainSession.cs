@@ -46,8 +46,11 @@ public sealed class TrainSession : IClipTrainer, IDisposable
         BatchSize = (int)Math.Clamp(plannedClips, 1, t.BatchSize);
         StepsPerEpoch = (int)((plannedClips + BatchSize - 1) / BatchSize);
         Settings = TrainerSettings.From(t, (long)StepsPerEpoch * t.Epochs);
-        int grid = t.ImageSize / Settings.Vit.PatchSize;
-        _builder = new ClipBatchBuilder(new ClipAugmentOptions { OutputSize = t.ImageSize, GridSize = grid, MaxPoints = grid * grid }.Validated());
+        ClipAugmentOptions augment = AugmentOptions(t.ImageSize, Settings.Vit.PatchSize);
+        _builder = new ClipBatchBuilder(augment, TrackControl.Parse(t.TrackControl), t.ClipSource == "image-pairs");
+        if (options.Tracker.Grid < augment.MinimumTrackGrid())
+            log(string.Create(CultureInfo.InvariantCulture,
+                $"warning: tracker.grid {options.Tracker.Grid} is too sparse for crops down to {augment.CropScaleMin:0.##} of the frame: such a crop keeps fewer points than its {augment.GridSize}×{augment.GridSize} patches; track a grid of at least {augment.MinimumTrackGrid()} (docs/model.md, \"Points per crop\")"));
         try
         {
             _trainer = new MosicTrainer(Settings, device.ToTorch(), t.Init);
@@ -101,6 +104,17 @@ public sealed class TrainSession : IClipTrainer, IDisposable
     }
 
     public MosicTrainerOptions Settings { get; }
+
+    /// <summary>The augmentation a trainer of <paramref name="imageSize"/> uses: the reference crop range, points
+    /// selected on the patch grid, at most one per patch.</summary>
+    public static ClipAugmentOptions AugmentOptions(int imageSize, int patchSize)
+    {
+        int grid = imageSize / patchSize;
+        return new ClipAugmentOptions { OutputSize = imageSize, GridSize = grid, MaxPoints = grid * grid }.Validated();
+    }
+
+    /// <summary>Clips left out of their batch because no crop kept a tracked point.</summary>
+    public int ClipsDropped { get; private set; }
 
     public int BatchSize { get; }
 
@@ -171,9 +185,17 @@ public sealed class TrainSession : IClipTrainer, IDisposable
         var clock = Stopwatch.StartNew();
         int clips = _batch.Count;
         TrainStepResult r;
+        string digest;
         try
         {
-            using TrainBatch data = _builder.Build(_batch.Select(b => (b.Clip, DataOrder.ForClip(Position.DataSeed, _epoch, b.Slot))).ToList());
+            BuiltBatch built = _builder.Build(_batch.Select(b => new ClipDraw(b.Clip,
+                DataOrder.ForClip(Position.DataSeed, _epoch, b.Slot), DataOrder.ForTrackControl(Position.DataSeed, _epoch, b.Slot))).ToList());
+            ClipsDropped += built.Dropped.Count;
+            foreach (string reason in built.Dropped) _log($"clip left out of its batch ({ClipsDropped} so far): {reason}");
+            if (built.Batch is null) return;
+            using TrainBatch data = built.Batch;
+            digest = built.Digest;
+            clips = (int)data.Frames.shape[0];
             r = _trainer.Step(data);
         }
         finally
@@ -184,10 +206,10 @@ public sealed class TrainSession : IClipTrainer, IDisposable
 
         _steppedBatch = _batchIndex;
         double seconds = clock.Elapsed.TotalSeconds;
-        _trainLog.Append(r, _epoch + 1, seconds);
+        _trainLog.Append(r, _epoch + 1, seconds, digest);
         _counters.Stepped(r.Step, clips, r.Loss);
         _log(string.Create(CultureInfo.InvariantCulture,
-            $"step {r.Step}/{Settings.TotalSteps} epoch {_epoch + 1}: loss {r.Loss:F4} lr {r.LearningRateHead:E2} label entropy {r.LabelEntropy:F3} prototypes {r.PrototypesUsed}/{Settings.Prototypes} ({seconds:F2} s)"));
+            $"step {r.Step}/{Settings.TotalSteps} epoch {_epoch + 1}: loss {r.Loss:F4} lr {r.LearningRateHead:E2} label entropy {r.LabelEntropy:F3} prototypes {r.PrototypesUsed}/{Settings.Prototypes} label consistency {r.LabelConsistency:F3} ({seconds:F2} s)"));
         int every = _options.Trainer.CheckpointEverySteps;
         if (every > 0 && r.Step % every == 0) SaveMidEpoch();
     }

@@ -50,6 +50,9 @@ public sealed record PipelineOptions
         Cache.Validate(errors, "cache");
         Trainer.Validate(errors, "trainer");
         Runtime.Validate(errors, "runtime");
+        // Tracks read from the synthetic scene exist only for a corpus generated from its options.
+        errors.Require(Tracker.Name != TrackerOptions.SyntheticTruth || Corpus.Synthetic is not null, "tracker.name",
+            $"\"{TrackerOptions.SyntheticTruth}\" reads tracks from the synthetic scene: it needs corpus.synthetic (the options the corpus is generated from), got a corpus without it");
         errors.ThrowIfAny(source);
     }
 }

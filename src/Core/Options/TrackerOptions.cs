@@ -5,9 +5,12 @@ namespace MoSiC.Stream.Core.Options;
 /// <summary>The point tracker and its query grid.</summary>
 public sealed record TrackerOptions
 {
-    internal static readonly string[] Names = ["lk", "cotracker3-offline", "cotracker3-online"];
+    internal static readonly string[] Names = ["lk", "cotracker3-offline", "cotracker3-online", SyntheticTruth];
 
-    [Description("Tracker: lk (pyramidal Lucas-Kanade, CPU, no weights), cotracker3-offline, cotracker3-online.")]
+    /// <summary>The tracker that reads tracks from a synthetic corpus's scene instead of from pixels.</summary>
+    public const string SyntheticTruth = "synthetic-truth";
+
+    [Description("Tracker: lk (pyramidal Lucas-Kanade, CPU, no weights), cotracker3-offline, cotracker3-online, synthetic-truth (exact positions and occlusion of any query point, read from the synthetic scene; synthetic corpora only).")]
     public string Name { get; init; } = "lk";
 
     [Description("Query grid: grid × grid points on frame 0 (MoSiC: 16; a denser cache grid such as 32 lets training pick points after cropping).")]

@@ -76,6 +76,14 @@ public sealed record TrainerOptions
     [Description("Student token masking: fraction of patch tokens dropped per clip (same for all its frames), in [0, 1). Reference release: 0; paper ablation: 0.1.")]
     public double StudentMaskRatio { get; init; }
 
+    [Description("Ablation of the tracks the loss sees: none (as tracked), shuffle (for frames ≥ 1, a seeded permutation of the points of each clip, each carrying its own visibility), static (x_t = x_0, visibility as tracked). Drawn from its own seeded generator, so runs that differ only here see the same pixels, crops and frame-0 points.")]
+    public string TrackControl { get; init; } = "none";
+
+    [Description("What a training sample is: clips (T frames with their tracks) or image-pairs (two independent flip+crop views of a clip's first frame, T = 2, the exact mapping of its frame-0 points between them as tracks; image-only dense pretraining with the same objective).")]
+    public string ClipSource { get; init; } = "clips";
+
+    internal static readonly string[] TrackControls = ["none", "shuffle", "static"];
+    internal static readonly string[] ClipSources = ["clips", "image-pairs"];
     internal static readonly string[] Losses = ["reference", "propagated", "symmetric"];
     internal static readonly string[] TargetKinds = ["hard", "soft"];
     internal static readonly string[] SamplingModes = ["nearest", "bilinear"];
@@ -85,6 +93,8 @@ public sealed record TrainerOptions
         e.Require(Array.IndexOf(Losses, Loss) >= 0, OptionErrors.Join(path, "loss"), $"must be one of {string.Join(", ", Losses)}, got \"{Loss}\"");
         e.Require(Array.IndexOf(TargetKinds, Targets) >= 0, OptionErrors.Join(path, "targets"), $"must be one of {string.Join(", ", TargetKinds)}, got \"{Targets}\"");
         e.Require(Array.IndexOf(SamplingModes, Sampling) >= 0, OptionErrors.Join(path, "sampling"), $"must be one of {string.Join(", ", SamplingModes)}, got \"{Sampling}\"");
+        e.Require(Array.IndexOf(TrackControls, TrackControl) >= 0, OptionErrors.Join(path, "trackControl"), $"must be one of {string.Join(", ", TrackControls)}, got \"{TrackControl}\"");
+        e.Require(Array.IndexOf(ClipSources, ClipSource) >= 0, OptionErrors.Join(path, "clipSource"), $"must be one of {string.Join(", ", ClipSources)}, got \"{ClipSource}\"");
         e.Require(StudentMaskRatio is >= 0 and < 1, OptionErrors.Join(path, "studentMaskRatio"), $"must be in [0, 1), got {OptionErrors.Show(StudentMaskRatio)}");
         e.Require(Array.IndexOf(Models, Model) >= 0, OptionErrors.Join(path, "model"), $"must be one of {string.Join(", ", Models)}, got \"{Model}\"");
         e.Require(ImageSize is >= 14 and <= 2048 && ImageSize % 14 == 0, OptionErrors.Join(path, "imageSize"), $"must be a multiple of 14 in 14..2048, got {ImageSize}");

@@ -48,16 +48,33 @@ public sealed record VideoSegmentationClip(string Name, string FramesDir, string
         }).ToArray();
     }
 
-    /// <summary>Frame stems with both a frame and a mask, ordinal order, every <paramref name="stride"/>-th, at most <paramref name="maxFrames"/>.</summary>
-    public IReadOnlyList<string> SelectFrames(int maxFrames, int stride)
+    /// <summary>
+    /// Frame stems with both a frame and a mask, in ordinal order: with <see cref="FrameSampling.First"/> every
+    /// <paramref name="stride"/>-th from the start, at most <paramref name="maxFrames"/>; with
+    /// <see cref="FrameSampling.Random"/> (TimeT's UNIFORM mode) <paramref name="maxFrames"/> distinct ones drawn at random
+    /// (seeded by <paramref name="seed"/> and the clip's name), sorted.
+    /// </summary>
+    public IReadOnlyList<string> SelectFrames(int maxFrames, int stride, FrameSampling sampling = FrameSampling.First, ulong seed = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxFrames, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
         var masks = Directory.EnumerateFiles(MasksDir, "*.png").Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        if (VideoFile is not null)
-            return masks.Where(s => FrameIndex(s) >= 0).Order(StringComparer.Ordinal).Where((_, i) => i % stride == 0).Take(maxFrames).ToArray();
-        return Directory.EnumerateFiles(FramesDir, "*.jpg").Select(Path.GetFileNameWithoutExtension).OfType<string>()
-            .Where(masks.Contains).Order(StringComparer.Ordinal).Where((_, i) => i % stride == 0).Take(maxFrames).ToArray();
+        string[] annotated = VideoFile is not null
+            ? [.. masks.Where(s => FrameIndex(s) >= 0).Order(StringComparer.Ordinal)]
+            : [.. Directory.EnumerateFiles(FramesDir, "*.jpg").Select(Path.GetFileNameWithoutExtension).OfType<string>().Where(masks.Contains).Order(StringComparer.Ordinal)];
+        if (sampling == FrameSampling.First) return [.. annotated.Where((_, i) => i % stride == 0).Take(maxFrames)];
+        var random = new Random(unchecked((int)(seed * 0x9E3779B97F4A7C15 ^ StableHash(Name))));
+        int[] picked = [.. Enumerable.Range(0, annotated.Length)];
+        random.Shuffle(picked);
+        return [.. picked.Take(maxFrames).Order().Select(i => annotated[i])];
+    }
+
+    // FNV-1a of the name: the same clip draws the same frames in every process (string.GetHashCode is randomised).
+    private static ulong StableHash(string text)
+    {
+        ulong h = 0xCBF29CE484222325;
+        foreach (char c in text) h = (h ^ c) * 0x100000001B3;
+        return h;
     }
 
     /// <summary>Reads the masks of <paramref name="stems"/>.</summary>
@@ -116,6 +133,16 @@ public sealed record VideoSegmentationClip(string Name, string FramesDir, string
 
     private static int FrameIndex(string stem) =>
         int.TryParse(stem, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i) ? i : -1;
+}
+
+/// <summary>Which annotated frames of a clip are evaluated.</summary>
+public enum FrameSampling
+{
+    /// <summary>Every stride-th from the first, at most N (ours; deterministic, early frames only).</summary>
+    First,
+
+    /// <summary>N distinct frames at random over the whole clip, sorted (TimeT's UNIFORM sampling, 4 frames by default).</summary>
+    Random,
 }
 
 /// <summary>The ImageNet normalisation DINOv2 and MoSiC evaluate with.</summary>

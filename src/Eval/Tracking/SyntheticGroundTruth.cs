@@ -26,6 +26,6 @@ public static class SyntheticGroundTruth
         var annotated = new bool[n * frames];
         Array.Fill(annotated, true);
         return TrackingGroundTruth.Create(tracks.Video, "synthetic", VideoSource.FromFile(videoPath), tracks.Width, tracks.Height, frames,
-            points, occluded, annotated);
+            points, occluded, annotated, objects: tracks.Object);
     }
 }

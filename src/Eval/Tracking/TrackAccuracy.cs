@@ -35,7 +35,8 @@ public static class TrackAccuracy
     /// <summary>Tracks the queries of <paramref name="truth"/> through <paramref name="video"/> and scores the result.</summary>
     public static async Task<SequenceScore> ScoreAsync(IPointTracker tracker, TrackingGroundTruth truth, DecodedVideo video, CancellationToken ct)
     {
-        var batch = new ClipBatch(video.Width, video.Height, [new TrackClip(truth.Name, video.Pixels.Take(truth.Frames).ToArray())]);
+        var origin = new ClipOrigin(truth.Source.Path, [.. video.Frames.Take(truth.Frames).Select(f => f.Timestamp.TotalSeconds)]);
+        var batch = new ClipBatch(video.Width, video.Height, [new TrackClip(truth.Name, video.Pixels.Take(truth.Frames).ToArray(), origin)]);
         var clock = Stopwatch.StartNew();
         TrackResult tracks = await tracker.TrackAsync(batch, QuerySpec.Explicit(truth.Queries), ct).ConfigureAwait(false);
         clock.Stop();

@@ -42,6 +42,9 @@ public sealed record TrackingGroundTruth
     /// <summary>Optional per-point labels (joint names) for reports.</summary>
     public IReadOnlyList<string>? Labels { get; init; }
 
+    /// <summary>Optional per-point object (the mask label it lies on; 0 = background), where the ground truth knows it.</summary>
+    public IReadOnlyList<int>? Objects { get; init; }
+
     /// <summary>N.</summary>
     public int Count => Queries.Length;
 
@@ -56,7 +59,7 @@ public sealed record TrackingGroundTruth
 
     /// <summary>Builds the record from (N, T) arrays, deriving the queries; points never visible are dropped.</summary>
     internal static TrackingGroundTruth Create(string name, string kind, VideoSource source, int width, int height, int frames,
-        float[] points, bool[] occluded, bool[] annotated, IReadOnlyList<string>? labels = null)
+        float[] points, bool[] occluded, bool[] annotated, IReadOnlyList<string>? labels = null, IReadOnlyList<int>? objects = null)
     {
         var kept = new List<int>();
         var queries = new List<TrackQuery>();
@@ -83,6 +86,7 @@ public sealed record TrackingGroundTruth
             Annotated = annotated,
             Queries = [],
             Labels = labels,
+            Objects = objects,
         };
         return all.Reshape([.. kept], frames, [.. queries]);
     }
@@ -108,6 +112,7 @@ public sealed record TrackingGroundTruth
             Annotated = annotated,
             Queries = queries,
             Labels = Labels is null ? null : kept.Select(p => Labels[p]).ToArray(),
+            Objects = Objects is null ? null : kept.Select(p => Objects[p]).ToArray(),
         };
     }
 }

@@ -38,6 +38,21 @@ public sealed class ClipPixels : IDisposable
         return new ClipPixels(video.Width, video.Height, frames);
     }
 
+    /// <summary>Frames already in memory (width·height·3 bytes each), copied into pooled buffers.</summary>
+    internal static ClipPixels Of(int width, int height, IReadOnlyList<byte[]> frames)
+    {
+        int bytes = width * height * 3;
+        var copies = new byte[frames.Count][];
+        for (int i = 0; i < copies.Length; i++)
+        {
+            if (frames[i].Length != bytes) throw new ArgumentException($"frame {i} has {frames[i].Length} bytes, a {width}×{height} RGB24 frame has {bytes}", nameof(frames));
+            copies[i] = ArrayPool<byte>.Shared.Rent(bytes);
+            frames[i].CopyTo(copies[i], 0);
+        }
+
+        return new ClipPixels(width, height, copies);
+    }
+
     /// <summary>Frame <paramref name="i"/>, exactly <see cref="FrameBytes"/> long.</summary>
     public ReadOnlyMemory<byte> Frame(int i) => Frames[i].AsMemory(0, FrameBytes);
 

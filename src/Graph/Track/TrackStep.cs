@@ -23,7 +23,8 @@ internal sealed class TrackStep(GraphContext g, Func<IPointTracker> create, Pipe
         _tracker ??= create();
         ClipWork first = clips[0];
         var batch = new ClipBatch(first.Pixels.Width, first.Pixels.Height,
-            clips.Select(c => new TrackClip(c.Key, Enumerable.Range(0, c.Pixels.Frames.Count).Select(c.Pixels.Frame).ToArray())).ToArray());
+            clips.Select(c => new TrackClip(c.Key, Enumerable.Range(0, c.Pixels.Frames.Count).Select(c.Pixels.Frame).ToArray(),
+                new ClipOrigin(c.Video.Source.Path, c.TimestampsSeconds))).ToArray());
         TrackResult result;
         try
         {

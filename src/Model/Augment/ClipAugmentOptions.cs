@@ -26,11 +26,24 @@ public sealed record ClipAugmentOptions
     /// <summary>Largest crop aspect ratio. Default 4/3.</summary>
     public double CropRatioMax { get; init; } = 4.0 / 3.0;
 
-    /// <summary>Side of the point-selection grid laid over the output frame. Default 16 (one point per patch at 224/14).</summary>
+    /// <summary>Side of the point-selection grid laid over the output frame: the patch grid (default 16, 224/14).
+    /// When more points fall inside a crop than <see cref="MaxPoints"/>, one per cell is kept.</summary>
     public int GridSize { get; init; } = 16;
 
     /// <summary>Most points kept per clip (≤ GridSize²). Default 256.</summary>
     public int MaxPoints { get; init; } = 256;
+
+    /// <summary>
+    /// The coarsest tracked grid (G × G query points over the frame) that still leaves about one point per patch row
+    /// and column inside the smallest crop: the crop's shorter side is at least √(area·r) of the frame, with r the
+    /// ratio bound furthest from 1 (min(cropRatioMin, 1 / cropRatioMax)), so G ≥ ⌈GridSize / √(CropScaleMin · r)⌉.
+    /// The reference's 16×16 patches, area 0.4 and aspect 3/4–4/3 give 30; the shipped pipelines track 32.
+    /// </summary>
+    public int MinimumTrackGrid()
+    {
+        double ratio = Math.Min(CropRatioMin, 1 / CropRatioMax);
+        return (int)Math.Ceiling(GridSize / Math.Sqrt(CropScaleMin * Math.Min(1, ratio)) - 1e-9);
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming every bad field, or returns this.</summary>
     public ClipAugmentOptions Validated()

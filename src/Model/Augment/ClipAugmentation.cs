@@ -31,18 +31,32 @@ public static class ClipAugmentation
 
     /// <summary>
     /// Maps tracks [T, N, 2] ((x, y) source pixels) and visibility [T, N] through the flip and crop, drops points
-    /// outside the crop on frame 0, marks points invisible on frames where they are outside the crop, and keeps up
-    /// to <see cref="ClipAugmentOptions.MaxPoints"/> points: for each cell of a G × G grid over the output frame
-    /// (row-major), the not-yet-taken point whose frame-0 position is nearest the cell centre.
+    /// outside the crop on frame 0, marks points invisible on frames where they are outside the crop, and keeps the
+    /// rest (see <see cref="SelectEvenly"/>).
     /// </summary>
     public static AugmentedTracks ApplyToTracks(Tensor tracks, Tensor visibility, ClipAugmentParams p, ClipAugmentOptions options)
     {
         ArgumentNullException.ThrowIfNull(p);
+        return ApplyToTracks(tracks, visibility, Enumerable.Repeat(p, (int)tracks.shape[0]).ToArray(), options);
+    }
+
+    /// <summary>
+    /// As <see cref="ApplyToTracks(Tensor, Tensor, ClipAugmentParams, ClipAugmentOptions)"/> with one augmentation per
+    /// frame: frame t of the tracks goes through <paramref name="perFrame"/>[t]. Two views of one image are a T = 2
+    /// "clip" whose tracks are the same source points mapped through each view's flip and crop.
+    /// </summary>
+    public static AugmentedTracks ApplyToTracks(Tensor tracks, Tensor visibility, IReadOnlyList<ClipAugmentParams> perFrame, ClipAugmentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(perFrame);
         ArgumentNullException.ThrowIfNull(options);
         options.Validated();
         if (tracks.dim() != 3 || tracks.shape[2] != 2) throw new ArgumentException($"tracks must be [T, N, 2], got [{string.Join(", ", tracks.shape)}]", nameof(tracks));
         if (!visibility.shape.SequenceEqual(tracks.shape[..2])) throw new ArgumentException($"visibility must be [{tracks.shape[0]}, {tracks.shape[1]}], got [{string.Join(", ", visibility.shape)}]", nameof(visibility));
         int t = (int)tracks.shape[0], n = (int)tracks.shape[1];
+        if (perFrame.Count != t) throw new ArgumentException($"{perFrame.Count} augmentations for {t} frames", nameof(perFrame));
+        int size = perFrame[0].OutputSize;
+        if (perFrame.Any(p => p.OutputSize != size)) throw new ArgumentException("every frame's augmentation must have the same output size", nameof(perFrame));
+        if (n == 0) return new AugmentedTracks(zeros(new long[] { t, 0, 2 }), zeros(new long[] { t, 0 }, ScalarType.Bool), zeros(new long[] { 0 }, ScalarType.Int64));
         float[] xy;
         bool[] vis;
         using (var cpuTracks = tracks.detach().to(ScalarType.Float32).cpu().contiguous()) xy = cpuTracks.data<float>().ToArray();
@@ -52,13 +66,14 @@ public static class ClipAugmentation
         var inside = new bool[vis.Length];
         for (int i = 0; i < t * n; i++)
         {
+            ClipAugmentParams p = perFrame[i / n];
             var (x, y) = p.Map(xy[2 * i], xy[2 * i + 1]);
             mapped[2 * i] = (float)x;
             mapped[2 * i + 1] = (float)y;
             inside[i] = p.Inside(x, y);
         }
 
-        int[] kept = SelectNearGrid(mapped, inside, n, p.OutputSize, options.GridSize, options.MaxPoints);
+        int[] kept = SelectEvenly(mapped, inside, n, size, options.GridSize, options.MaxPoints);
         int m = kept.Length;
         var outXy = new float[t * m * 2];
         var outVis = new bool[t * m];
@@ -76,29 +91,39 @@ public static class ClipAugmentation
             tensor(kept.Select(k => (long)k).ToArray(), new long[] { m }));
     }
 
-    // Greedy, deterministic: cells in row-major order each take the nearest free candidate (frame-0 positions).
-    private static int[] SelectNearGrid(float[] mapped, bool[] inside, int n, int size, int grid, int maxPoints)
+    /// <summary>
+    /// Which of the n points (frame-0 output positions in <paramref name="mapped"/>) the loss sees. Every point inside
+    /// the crop while there are at most <paramref name="maxPoints"/>; beyond that, one per cell of the G × G grid over
+    /// the output (the patch grid: a cell is the patch the feature sampler reads), the point nearest the cell's centre,
+    /// so the kept points cover the crop evenly whatever the order of the list. Should that still exceed
+    /// <paramref name="maxPoints"/> (a cap below G²), cells are taken in a fixed pseudo-random order, not row by row.
+    /// </summary>
+    public static int[] SelectEvenly(float[] mapped, bool[] inside, int n, int size, int grid, int maxPoints)
     {
-        var free = new List<int>();
-        for (int i = 0; i < n; i++) if (inside[i]) free.Add(i);
-        var kept = new List<int>(Math.Min(maxPoints, free.Count));
+        int[] candidates = [.. Enumerable.Range(0, n).Where(i => inside[i])];
+        if (candidates.Length <= maxPoints) return candidates;
         double cell = (double)size / grid;
-        for (int cy = 0; cy < grid && kept.Count < maxPoints && free.Count > 0; cy++)
-            for (int cx = 0; cx < grid && kept.Count < maxPoints && free.Count > 0; cx++)
-            {
-                double gx = (cx + 0.5) * cell - 0.5, gy = (cy + 0.5) * cell - 0.5;
-                int best = 0;
-                double bestD = double.PositiveInfinity;
-                for (int k = 0; k < free.Count; k++)
-                {
-                    int i = free[k];
-                    double dx = mapped[2 * i] - gx, dy = mapped[2 * i + 1] - gy, d = dx * dx + dy * dy;
-                    if (d < bestD) { bestD = d; best = k; }
-                }
-                kept.Add(free[best]);
-                free.RemoveAt(best);
-            }
-        return kept.ToArray();
+        var best = new int[grid * grid];
+        var bestDistance = new double[grid * grid];
+        Array.Fill(best, -1);
+        foreach (int i in candidates)
+        {
+            double x = mapped[2 * i], y = mapped[2 * i + 1];
+            // The patch the nearest-feature sampler reads for this point: floor(round(p) · G / size).
+            int cx = Math.Clamp((int)Math.Floor(Math.Round(x) * grid / size), 0, grid - 1);
+            int cy = Math.Clamp((int)Math.Floor(Math.Round(y) * grid / size), 0, grid - 1);
+            double dx = x - ((cx + 0.5) * cell - 0.5), dy = y - ((cy + 0.5) * cell - 0.5), d = dx * dx + dy * dy;
+            int c = cy * grid + cx;
+            if (best[c] < 0 || d < bestDistance[c]) (best[c], bestDistance[c]) = (i, d);
+        }
+        int[] cells = [.. Enumerable.Range(0, grid * grid).Where(c => best[c] >= 0)];
+        if (cells.Length > maxPoints)
+        {
+            // A fixed shuffle (seed 0): even in expectation over the crop, and the same for every clip and run.
+            new Random(0).Shuffle(cells);
+            cells = [.. cells.Take(maxPoints).Order()];
+        }
+        return [.. cells.Select(c => best[c])];
     }
 }
 

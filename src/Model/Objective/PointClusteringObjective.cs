@@ -21,11 +21,12 @@ public static class PointClusteringObjective
     /// <param name="teacherHead">EMA projection head (no gradient).</param>
     /// <param name="teacherPrototypes">EMA prototypes (no gradient).</param>
     /// <param name="options">Sinkhorn, temperature, direction and targets.</param>
-    /// <param name="mask">Optional [B, T, N] loss mask (see <see cref="TokenMasking.NonZeroPoints"/>).</param>
+    /// <param name="mask">Optional [B, T, N] loss mask (see <see cref="TokenMasking.KeptAt"/>).</param>
+    /// <param name="valid">Optional [B, N]: false marks padding slots, left out of Sinkhorn and of the loss.</param>
     /// <remarks>The caller re-normalises both prototype sets at the start of the step, as the reference does.</remarks>
     public static Tensor Loss(Tensor studentPoints, Tensor teacherPoints, Tensor visibility,
         ProjectionHead studentHead, Prototypes studentPrototypes, ProjectionHead teacherHead, Prototypes teacherPrototypes,
-        ObjectiveOptions options, Tensor? mask = null)
+        ObjectiveOptions options, Tensor? mask = null, Tensor? valid = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validated();
@@ -35,11 +36,8 @@ public static class PointClusteringObjective
         using (no_grad())
         {
             Tensor teacherScores = teacherPrototypes.forward(teacherHead.forward(teacherPoints.detach()));
-            long k = teacherScores.shape[^1];
-            // One equipartition over every point of every frame of every clip, as the reference does (D2).
-            q = SinkhornKnopp.Assign(teacherScores.reshape(-1, k), options.SinkhornEpsilon, options.SinkhornIterations)
-                .reshape(teacherScores.shape);
+            q = SinkhornKnopp.AssignPoints(teacherScores, valid, options.SinkhornEpsilon, options.SinkhornIterations);
         }
-        return ClusteringLoss.Compute(studentScores, q, visibility, options, mask).MoveToOuterDisposeScope();
+        return ClusteringLoss.Compute(studentScores, q, visibility, options, mask, valid).MoveToOuterDisposeScope();
     }
 }

@@ -47,4 +47,27 @@ public static class SinkhornKnopp
         Tensor result = q.div(q.sum(0, keepdim: true)).t().contiguous();
         return result.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// One equipartition over every point of every frame of every clip of a batch (docs/reference-code.md D2):
+    /// teacher scores [B, T, N, K] → assignments of the same shape. With <paramref name="valid"/> [B, N] (false for
+    /// the padding slots a batch of clips with different point counts carries) only real points enter Sinkhorn, at
+    /// all their frames, visible or not as in the reference; padding slots get all-zero rows.
+    /// </summary>
+    public static Tensor AssignPoints(Tensor teacherScores, Tensor? valid, double epsilon, int iterations)
+    {
+        ArgumentNullException.ThrowIfNull(teacherScores);
+        if (teacherScores.dim() != 4) throw new ArgumentException($"teacher scores must be [B, T, N, K], got [{string.Join(", ", teacherScores.shape)}]", nameof(teacherScores));
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        long k = teacherScores.shape[^1];
+        Tensor flat = teacherScores.reshape(-1, k);
+        if (valid is null) return Assign(flat, epsilon, iterations).reshape(teacherScores.shape).MoveToOuterDisposeScope();
+        long b = teacherScores.shape[0], t = teacherScores.shape[1], n = teacherScores.shape[2];
+        if (!valid.shape.SequenceEqual(new[] { b, n })) throw new ArgumentException($"valid must be [{b}, {n}], got [{string.Join(", ", valid.shape)}]", nameof(valid));
+        Tensor index = valid.to(ScalarType.Bool).unsqueeze(1).expand(b, t, n).reshape(-1).nonzero().squeeze(1);
+        Tensor q = zeros(new[] { b * t * n, k }, ScalarType.Float32, teacherScores.device)
+            .index_copy_(0, index, Assign(flat.index_select(0, index), epsilon, iterations));
+        return q.reshape(teacherScores.shape).MoveToOuterDisposeScope();
+    }
 }

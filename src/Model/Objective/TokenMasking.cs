@@ -38,13 +38,23 @@ public static class TokenMasking
     }
 
     /// <summary>
-    /// The loss mask [B, T, N] of the reference: true where the sampled student feature [B, T, N, D] does not sum
-    /// to zero (i.e. was not a dropped patch).
+    /// The loss mask [B, T, N] of the reference: true where the student feature sampled at the track would not be a
+    /// dropped patch, i.e. would not sum to zero. Read from the [B, P] keep mask at the tracks [B, T, N, 2] with the
+    /// same sampler as the features, so it needs no student features of frames the loss does not otherwise use.
     /// </summary>
-    public static Tensor NonZeroPoints(Tensor sampledStudentFeatures)
+    /// <param name="keep">[B, Gh·Gw] keep mask (<see cref="KeepMask"/>), the same for every frame of a clip.</param>
+    /// <param name="tracks">[B, T, N, 2] (x, y) pixels.</param>
+    /// <param name="gridRows">Gh.</param>
+    /// <param name="gridCols">Gw.</param>
+    /// <param name="imageHeight">Frame height in pixels.</param>
+    /// <param name="imageWidth">Frame width in pixels.</param>
+    /// <param name="sampling">The feature sampler's settings.</param>
+    public static Tensor KeptAt(Tensor keep, Tensor tracks, long gridRows, long gridCols, long imageHeight, long imageWidth, FeatureSamplingOptions sampling)
     {
         using var noGrad = no_grad();
-        using var sum = sampledStudentFeatures.sum(-1);
-        return sum.ne(0);
+        using var scope = NewDisposeScope();
+        long b = tracks.shape[0], t = tracks.shape[1];
+        Tensor map = keep.to(ScalarType.Float32).reshape(b, 1, gridRows, gridCols, 1).expand(b, t, gridRows, gridCols, 1);
+        return TrackFeatureSampler.Sample(map, tracks, imageHeight, imageWidth, sampling).squeeze(-1).ne(0).MoveToOuterDisposeScope();
     }
 }

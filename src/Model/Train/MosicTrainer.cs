@@ -80,8 +80,9 @@ public sealed class MosicTrainer : IDisposable
     public double NextLearningRate => Options.LearningRateHead * CosineSchedule.Factor(StepsTaken, Options.TotalSteps);
 
     /// <summary>
-    /// One optimisation step: encode every frame with student and teacher, sample features at the tracks, project and
-    /// score, Sinkhorn over all teacher points of the batch, the clustering loss, backward, AdamW, EMA.
+    /// One optimisation step: encode every frame with the teacher and the frames the loss reads with the student (frame 0
+    /// in the reference direction, every frame otherwise), sample features at the tracks, project and score, Sinkhorn
+    /// over all real teacher points of the batch, the clustering loss, backward, AdamW, EMA.
     /// </summary>
     /// <param name="batch">Frames, tracks and visibility; not disposed here.</param>
     /// <param name="timings">When given, each phase's wall time is added to it (for benchmarks); null costs nothing.</param>
@@ -98,9 +99,13 @@ public sealed class MosicTrainer : IDisposable
         Tensor frames = batch.Frames.to(Device).to(ScalarType.Float32);
         Tensor tracks = batch.Tracks.to(Device).to(ScalarType.Float32);
         Tensor visibility = batch.Visibility.to(Device);
+        Tensor? valid = batch.Valid?.to(Device);
 
         // Input copies are charged to the backbone forward, the phase that needs them.
-        Tensor studentPoints = StudentPoints(frames, tracks, timings);
+        Tensor? keep = Options.StudentMaskRatio > 0
+            ? TokenMasking.KeepMask(frames.shape[0], frames.shape[3] / Options.Vit.PatchSize * (frames.shape[4] / Options.Vit.PatchSize), Options.StudentMaskRatio).to(Device)
+            : null;
+        Tensor studentPoints = StudentPoints(frames, tracks, keep, timings);
         Tensor teacherPoints;
         using (no_grad()) teacherPoints = Points(Teacher, frames, tracks, timings);
 
@@ -108,16 +113,15 @@ public sealed class MosicTrainer : IDisposable
         Tensor studentScores = StudentPrototypes.forward(StudentHead.forward(studentPoints));
         Tensor q;
         using (no_grad())
+            q = SinkhornKnopp.AssignPoints(TeacherPrototypes.forward(TeacherHead.forward(teacherPoints)), valid, objective.SinkhornEpsilon, objective.SinkhornIterations);
+        // With masking, points that sample a dropped patch leave the loss, as in the reference (where their student
+        // feature is all zero).
+        if (keep is not null)
         {
-            Tensor teacherScores = TeacherPrototypes.forward(TeacherHead.forward(teacherPoints));
-            long k = teacherScores.shape[^1];
-            // One equipartition over every point of every frame of every clip in the batch (docs/reference-code.md D2).
-            q = SinkhornKnopp.Assign(teacherScores.reshape(-1, k), objective.SinkhornEpsilon, objective.SinkhornIterations)
-                .reshape(teacherScores.shape);
+            long gh = frames.shape[3] / Options.Vit.PatchSize, gw = frames.shape[4] / Options.Vit.PatchSize;
+            visibility = visibility.logical_and(TokenMasking.KeptAt(keep, tracks, gh, gw, frames.shape[3], frames.shape[4], Options.Sampling));
         }
-        // With masking, points whose student feature was a dropped (all-zero) patch leave the loss, as in the reference.
-        if (Options.StudentMaskRatio > 0) visibility = visibility.logical_and(TokenMasking.NonZeroPoints(studentPoints));
-        Tensor loss = ClusteringLoss.Compute(studentScores, q, visibility, objective);
+        Tensor loss = ClusteringLoss.Compute(studentScores, q, visibility, objective, valid: valid);
         timings?.Lap(TrainPhase.Objective, Device);
 
         Optimizer.ZeroGrad();
@@ -131,8 +135,8 @@ public sealed class MosicTrainer : IDisposable
         EmaTeacher.Update(TeacherPrototypes, StudentPrototypes, Options.EmaMomentum);
         timings?.Lap(TrainPhase.Ema, Device);
 
-        var (entropy, used) = LabelStatistics.Of(q.argmax(-1), q.shape[^1]);
-        var result = new TrainStepResult(Optimizer.StepCount, loss.item<float>(), Options.LearningRateHead * factor, entropy, used);
+        var labels = LabelStatistics.Of(q, batch.Visibility.to(Device), valid);
+        var result = new TrainStepResult(Optimizer.StepCount, loss.item<float>(), Options.LearningRateHead * factor, labels.Entropy, labels.Used, labels.Consistency);
         timings?.Lap(TrainPhase.Objective, Device);
         return result;
     }
@@ -149,24 +153,13 @@ public sealed class MosicTrainer : IDisposable
         TeacherPrototypes.Dispose();
     }
 
-    // In the reference direction only the student's frame 0 receives gradient, so the other frames run without
-    // autograd: the same gradients, without keeping their activations (docs/reference-code.md D11).
-    private Tensor StudentPoints(Tensor frames, Tensor tracks, StepTimings? timings)
-    {
-        // One mask per clip, shared by all its frames (docs/reference-code.md §1.11); drawn from torch's generator,
-        // whose state checkpoints keep, so a resumed run draws the same masks.
-        Tensor? keep = Options.StudentMaskRatio > 0
-            ? TokenMasking.KeepMask(frames.shape[0], frames.shape[3] / Options.Vit.PatchSize * (frames.shape[4] / Options.Vit.PatchSize), Options.StudentMaskRatio).to(Device)
-            : null;
-        if (Options.Objective.Direction != LossDirection.Reference || frames.shape[1] == 1)
-            return Points(Student, frames, tracks, timings, keep);
-        Tensor first = Points(Student, frames.narrow(1, 0, 1), tracks.narrow(1, 0, 1), timings, keep);
-        Tensor rest;
-        using (no_grad()) rest = Points(Student, frames.narrow(1, 1, frames.shape[1] - 1), tracks.narrow(1, 1, tracks.shape[1] - 1), timings, keep);
-        Tensor points = cat([first, rest], 1);
-        timings?.Lap(TrainPhase.TrackSampling, Device);
-        return points;
-    }
+    // In the reference direction only the student's frame 0 enters the loss, so the student (backbone and head) runs
+    // on frame 0 alone: the same loss and gradients as running every frame (docs/reference-code.md D11), at 1/T of
+    // the student's cost. The other directions read the student at every frame.
+    private Tensor StudentPoints(Tensor frames, Tensor tracks, Tensor? keep, StepTimings? timings) =>
+        Options.Objective.Direction == LossDirection.Reference
+            ? Points(Student, frames.narrow(1, 0, 1), tracks.narrow(1, 0, 1), timings, keep)
+            : Points(Student, frames, tracks, timings, keep);
 
     // Features of every frame at its tracks: [B, T, N, D].
     private Tensor Points(DinoVisionTransformer model, Tensor frames, Tensor tracks, StepTimings? timings, Tensor? keep = null)

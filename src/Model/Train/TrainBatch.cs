@@ -8,7 +8,9 @@ namespace MoSiC.Stream.Model.Train;
 /// <param name="Frames">(B, T, 3, H, W) float32, normalised with mean (0.485, 0.456, 0.406) and std (0.228, 0.224, 0.225).</param>
 /// <param name="Tracks">(B, T, N, 2) float32, (x, y) pixels of the H × W frames (pixel centres at integers).</param>
 /// <param name="Visibility">(B, T, N) bool or float.</param>
-public sealed record TrainBatch(Tensor Frames, Tensor Tracks, Tensor Visibility) : IDisposable
+/// <param name="Valid">Optional (B, N) bool: false marks padding slots (clips keep different numbers of points; the
+/// shorter ones are padded with invisible slots that enter neither Sinkhorn nor the loss). Null: every slot is real.</param>
+public sealed record TrainBatch(Tensor Frames, Tensor Tracks, Tensor Visibility, Tensor? Valid = null) : IDisposable
 {
     /// <summary>The reference's normalisation mean (RGB).</summary>
     public static readonly float[] Mean = [0.485f, 0.456f, 0.406f];
@@ -22,6 +24,7 @@ public sealed record TrainBatch(Tensor Frames, Tensor Tracks, Tensor Visibility)
         Frames.Dispose();
         Tracks.Dispose();
         Visibility.Dispose();
+        Valid?.Dispose();
     }
 
     internal void Check()
@@ -33,5 +36,7 @@ public sealed record TrainBatch(Tensor Frames, Tensor Tracks, Tensor Visibility)
             throw new ArgumentException($"tracks must be ({b}, {t}, N, 2), got ({string.Join(", ", Tracks.shape)})");
         if (!Visibility.shape.SequenceEqual(Tracks.shape[..3]))
             throw new ArgumentException($"visibility must be ({string.Join(", ", Tracks.shape[..3])}), got ({string.Join(", ", Visibility.shape)})");
+        if (Valid is not null && !Valid.shape.SequenceEqual(new[] { b, Tracks.shape[2] }))
+            throw new ArgumentException($"valid must be ({b}, {Tracks.shape[2]}), got ({string.Join(", ", Valid.shape)})");
     }
 }

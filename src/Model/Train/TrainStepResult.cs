@@ -7,4 +7,6 @@ namespace MoSiC.Stream.Model.Train;
 /// <param name="LabelEntropy">Entropy in nats of the teacher's hard-label histogram over all B·T·N points
 /// (ln K when every prototype is used equally; 0 when one prototype takes every point: collapse).</param>
 /// <param name="PrototypesUsed">Distinct prototypes among the teacher's hard labels.</param>
-public sealed record TrainStepResult(long Step, double Loss, double LearningRateHead, double LabelEntropy, int PrototypesUsed);
+/// <param name="LabelConsistency">Share of visible (point, frame ≥ 1) pairs whose teacher label is the point's
+/// frame-0 label (NaN for single-frame clips): what MoSiC trains for, seen from the targets.</param>
+public sealed record TrainStepResult(long Step, double Loss, double LearningRateHead, double LabelEntropy, int PrototypesUsed, double LabelConsistency = double.NaN);

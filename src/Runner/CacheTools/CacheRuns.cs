@@ -87,7 +87,7 @@ internal static class CacheRuns
 
         // With a pipeline named, its own track set; without, the one partition that holds the video.
         TrackSet? set = null;
-        if (pipelinePath is not null) set = TrackSets.For(options, TrackerFactory.Identity(options.Tracker), QuerySpec.Grid(options.Tracker.Grid));
+        if (pipelinePath is not null) set = TrackSets.For(options, PipelineTrackers.All.Identity(options.Tracker), QuerySpec.Grid(options.Tracker.Grid));
         // An uncached video is an error, not an empty export (a CSV header alone reads like a video with no points).
         if (set is not null && cache.FinishedClips(set, hash).Count == 0)
             throw new KeyNotFoundException($"{videoPath} (content {hash[..16]}) has no cached tracks in {cache.Dir} for this pipeline's settings (partition tracker={set.Id}): run mosic-stream track {pipelinePath} first");

@@ -33,21 +33,27 @@ internal static class EvalCommand
         };
         var arch = new Option<string>("--arch") { Description = "Backbone architecture (tiny, vits14, vitb14, vits14_reg4, ...).", DefaultValueFactory = _ => "tiny" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Backbone weights (our checkpoint or an official DINOv2 file); random init from --init-seed (default --seed) when absent." };
-        var clusters = new Option<int>("--clusters", "-k") { Description = "K of k-means.", DefaultValueFactory = _ => 2 };
-        var scope = new Option<string>("--scope") { Description = "per-clip (one clustering per clip), per-frame, or per-dataset (one clustering and matching for all clips).", DefaultValueFactory = _ => "per-clip" };
-        scope.AcceptOnlyFromAmong("per-clip", "per-frame", "per-dataset");
+        var clusters = new Option<string>("--clusters", "-k") { Description = "K of k-means, or auto (the number of labels present in the scope, TimeT's annotation-driven K); a comma list scores each on the same features, the first is the headline.", DefaultValueFactory = _ => "auto,10" };
+        var scope = new Option<string>("--scope") { Description = "per-frame (each frame clustered and matched alone: the paper's headline), per-clip (one clustering per clip), or per-dataset (one for all clips); a comma list scores each.", DefaultValueFactory = _ => "per-frame" };
+        var level = new Option<string>("--level") { Description = "pixel (TimeT: PCA maps bilinearly upsampled to the eval size, then k-means on pixels) or patch (k-means on patches, ids upsampled nearest).", DefaultValueFactory = _ => "pixel" };
+        var sampling = new Option<string>("--frame-sampling") { Description = "first (every --stride-th annotated frame from the start, at most --frames) or random (TimeT: --frames distinct annotated frames at random, sorted; seeded).", DefaultValueFactory = _ => "first" };
+        var iterations = new Option<int>("--iterations") { Description = "k-means Lloyd iterations per restart at most (TimeT/faiss: 50).", DefaultValueFactory = _ => 50 };
+        var correspondence = new Option<bool>("--correspondence") { Description = "Temporal correspondence instead of segmentation, on ground truth with point tracks (synthetic corpora, BADJA items): nearest-neighbour hit rate within ±1 patch per frame gap, same-object rate (synthetic), label consistency of --teacher; mean and bootstrap 95% interval over videos." };
+        var gaps = new Option<string>("--gaps") { Description = "Frame gaps for --correspondence (the last frame is always added).", DefaultValueFactory = _ => "4,8,16" };
+        var teacher = new Option<string?>("--teacher") { Description = "A training checkpoint (checkpoints/epoch-N.safetensors): --correspondence also reports how often its teacher keeps a track's frame-0 prototype." };
         var frames = new Option<int>("--frames") { Description = "Annotated frames per clip at most.", DefaultValueFactory = _ => 8 };
         var stride = new Option<int>("--stride") { Description = "Take every n-th annotated frame.", DefaultValueFactory = _ => 1 };
         var size = new Option<int>("--size") { Description = "Input size (frames stretched to size×size).", DefaultValueFactory = _ => 224 };
         var pca = new Option<int>("--pca") { Description = "PCA dimensions.", DefaultValueFactory = _ => 50 };
-        var restarts = new Option<int>("--restarts") { Description = "k-means restarts.", DefaultValueFactory = _ => 10 };
+        var restarts = new Option<int>("--restarts") { Description = "k-means restarts (TimeT/faiss: 5).", DefaultValueFactory = _ => 5 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of k-means (and of a random-init backbone unless --init-seed).", DefaultValueFactory = _ => 0 };
         var initSeed = new Option<ulong?>("--init-seed") { Description = "Seed of a random-init backbone (default: --seed); trainer.seed of a run gives that run's initialisation." };
         var output = new Option<string?>("--out") { Description = "Folder for eval.json." };
         var viz = new Option<string?>("--viz") { Description = "Folder for overlay pictures: <clip>/<frame>.png, prediction (matched label colours) beside the ground truth." };
         var command = new Command("eval", "Evaluate frozen features: unsupervised video segmentation (StandardScaler + PCA, k-means, Hungarian-matched mIoU), per frame, clip or dataset; --compare sets two runs side by side.")
         {
-            datasets, arch, checkpoint, clusters, scope, frames, stride, size, pca, restarts, seed, initSeed, output, viz, compare,
+            datasets, arch, checkpoint, clusters, scope, level, sampling, frames, stride, size, pca, restarts, iterations, seed, initSeed, output, viz, compare,
+            correspondence, gaps, teacher,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -66,12 +72,24 @@ internal static class EvalCommand
                 }
             }
             if (sets.Length == 0) return Fail("give at least one dataset folder (or --compare A.json B.json)");
-            string scopeText = result.GetValue(scope)!;
-            ClusteringScope? s = scopeText switch { "per-clip" => ClusteringScope.PerClip, "per-frame" => ClusteringScope.PerFrame, "per-dataset" => ClusteringScope.PerDataset, _ => null };
-            if (s is null) return Fail($"--scope must be per-clip, per-frame or per-dataset, got '{scopeText}'");
             VitConfig config;
             try { config = VitConfig.FromName(result.GetValue(arch)!); }
             catch (ArgumentException e) { return Fail(e.Message); }
+            ulong seedValue = result.GetValue(seed), initSeedValue = result.GetValue(initSeed) ?? seedValue;
+            string? outDir = result.GetValue(output), vizDir = result.GetValue(viz);
+            if (result.GetValue(correspondence))
+            {
+                if (pair is not null) return Fail("--correspondence scores one backbone; leave out --compare");
+                if (EvalSettings.Gaps(result.GetValue(gaps)!) is not { } gapList) return Fail($"--gaps must be a comma list of positive frame gaps, got '{result.GetValue(gaps)}'");
+                return await EvalCorrespondence.RunAsync(sets, config, result.GetValue(checkpoint), initSeedValue, result.GetValue(teacher),
+                    new Eval.Correspondence.CorrespondenceOptions(gapList, result.GetValue(size), Seed: (int)seedValue), outDir, ct);
+            }
+            if (EvalSettings.Scopes(result.GetValue(scope)!) is not { } scopes) return Fail($"--scope must be per-frame, per-clip or per-dataset (or a comma list of them), got '{result.GetValue(scope)}'");
+            if (EvalSettings.Clusters(result.GetValue(clusters)!) is not { } ks) return Fail($"-k must be auto or a number of clusters ≥ 1 (or a comma list of them), got '{result.GetValue(clusters)}'");
+            ClusteringLevel? lv = result.GetValue(level) switch { "pixel" => ClusteringLevel.Pixel, "patch" => ClusteringLevel.Patch, _ => null };
+            if (lv is null) return Fail($"--level must be pixel or patch, got '{result.GetValue(level)}'");
+            FrameSampling? fs = result.GetValue(sampling) switch { "first" => FrameSampling.First, "random" => FrameSampling.Random, _ => null };
+            if (fs is null) return Fail($"--frame-sampling must be first or random, got '{result.GetValue(sampling)}'");
             var clips = new List<VideoSegmentationClip>();
             foreach (string d in sets)
             {
@@ -90,15 +108,14 @@ internal static class EvalCommand
                 clips.RemoveAll(c => unannotated.Contains(c.Name));
             }
 
-            string? outDir = result.GetValue(output), vizDir = result.GetValue(viz);
             // Before any work: an --out that is a file used to fail only after the whole evaluation.
             if (outDir is not null && OutputPaths.FolderProblem(outDir) is { } outProblem) return Fail($"--out \"{outDir}\" {outProblem}; name a folder for eval.json");
             if (vizDir is not null && OutputPaths.FolderProblem(vizDir) is { } vizProblem) return Fail($"--viz \"{vizDir}\" {vizProblem}; name a folder for the overlay pictures");
             TorchRuntime.EnsureLoaded();
-            ulong seedValue = result.GetValue(seed), initSeedValue = result.GetValue(initSeed) ?? seedValue;
             var options = new VideoSegmentationEvalOptions(
-                new ClipEvalOptions(result.GetValue(clusters), s.Value, result.GetValue(pca), result.GetValue(restarts), Seed: seedValue),
-                framesValue, strideValue, result.GetValue(size), vizDir);
+                new ClipEvalOptions(ks[0], scopes[0], result.GetValue(pca), result.GetValue(restarts), result.GetValue(iterations), seedValue, lv.Value, result.GetValue(size)),
+                framesValue, strideValue, result.GetValue(size), vizDir, fs.Value,
+                [.. scopes.SelectMany(sc => ks.Select(k => new EvalVariant(sc, k)))]);
             if (pair is null)
             {
                 var report = await EvaluateAsync(result.GetValue(checkpoint), config, initSeedValue, clips, options, outDir, ct);
@@ -152,7 +169,7 @@ internal static class EvalCommand
 
     private static void PrintTable(VideoSegmentationReport report)
     {
-        Console.WriteLine($"backbone {report.Backbone}; K {report.Clusters}; scope {report.Scope}");
+        Console.WriteLine($"backbone {report.Backbone}; K {report.K}; scope {report.Scope}; {report.Level} level at {report.EvalSize}²; frames {report.FrameSampling}");
         if (report.RandomInit)
             Console.WriteLine("RANDOM INIT: no --checkpoint was given, so these are the scores of random features (a baseline), not of a trained backbone");
         // bg-only: the floor, background predicted everywhere on the same frames.
@@ -162,6 +179,12 @@ internal static class EvalCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"mean over clips",-32} {"",6} {100 * report.MeanClipMiou,8:F2} {100 * report.MeanBackgroundMiou,8:F2}"));
         if (report.DatasetMiou is { } dm)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"dataset (one matching)",-32} {"",6} {100 * dm,8:F2}"));
+        if (report.Results is not { Length: > 1 } results) return;
+        Console.WriteLine();
+        Console.WriteLine($"{"scope",-12} {"K",5} {"frames mIoU",12} {"clips mIoU",11} {"dataset",8} {"bg-only",8}");
+        foreach (var r in results)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Scope,-12} {r.K,5} {100 * r.MeanFrameMiou,12:F2} {100 * r.MeanClipMiou,11:F2} {(r.DatasetMiou is { } d ? (100 * d).ToString("F2", CultureInfo.InvariantCulture) : ""),8} {100 * r.MeanBackgroundMiou,8:F2}"));
     }
 
     private static int Fail(string message)

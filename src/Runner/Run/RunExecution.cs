@@ -6,6 +6,7 @@ using MoSiC.Stream.Graph.Replay;
 using MoSiC.Stream.Runner.Output;
 using MoSiC.Stream.Runner.Profiling;
 using MoSiC.Stream.Runner.Progress;
+using MoSiC.Stream.Runner.Pipelines;
 using MoSiC.Stream.Stages.Track;
 
 namespace MoSiC.Stream.Runner.Run;
@@ -31,7 +32,7 @@ internal static class RunExecution
         foreach (var failure in run.Plan.Failures) g.VideoFailed(failure);
         var threads = options.Runtime.Threads;
         var graph = new StreamingGraph(g, run.Session,
-            () => TrackerFactory.Create(options.Tracker, threads.Tracker, run.Request.TrackerName, run.Device ?? ComputeDevice.Cpu), () => ReplayClips(run));
+            () => PipelineTrackers.All.Create(options.Tracker, threads.Tracker, run.Request.TrackerName, run.Device ?? ComputeDevice.Cpu), () => ReplayClips(run));
         log.Write($"threads: {threads.DecodeWorkers} decode workers × {threads.FfmpegThreads} ffmpeg threads, tracker {threads.Tracker}, torch {threads.Torch}; " +
             $"buffers: {options.Runtime.Buffers.Clips} clips, {options.Runtime.Buffers.FrameMegabytes} MB of frames");
 

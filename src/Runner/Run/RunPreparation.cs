@@ -41,9 +41,9 @@ internal static class RunPreparation
             string runId = RunFolders.Id(options.Name, request.Mode, DateTime.UtcNow);
             if (request.ProfileDir is null && request.ProfileByDefault) request = request with { ProfileDir = RunFolders.Profile(runId) };
             FfmpegTools.EnsureInstalled();
-            TrackerIdentity identity = TrackerFactory.Identity(options.Tracker, request.TrackerName);
+            TrackerIdentity identity = PipelineTrackers.All.Identity(options.Tracker, request.TrackerName);
             // A learned tracker's weights are read and checked now, not at the first cache miss deep in the run.
-            if (request.Mode != RunMode.Train) TrackerFactory.Check(options.Tracker, request.TrackerName);
+            if (request.Mode != RunMode.Train) PipelineTrackers.All.Check(options.Tracker, request.TrackerName);
             if (request.Mode != RunMode.Track && options.Trainer.Init is { } init && CheckpointErrors.CheckReadable(init, options.Trainer.Model, "trainer.init") is { } initProblem)
                 throw new RunSetupException(initProblem);
             if (FolderProblems.Find(options, request) is { } problem) throw new RunSetupException(problem);
@@ -96,7 +96,7 @@ internal static class RunPreparation
     // LibTorch is loaded to answer "auto" only when something will run on it: training, or a learned tracker.
     private static ComputeDevice? ResolveDevice(RunRequest request, PipelineOptions options, Func<bool> gpuVisible)
     {
-        bool torch = request.Mode != RunMode.Track || TrackerFactory.IsLearned(options.Tracker, request.TrackerName);
+        bool torch = request.Mode != RunMode.Track || PipelineTrackers.All.IsLearned(options.Tracker, request.TrackerName);
         return torch ? ComputeDevices.Resolve(options.Runtime.Device, gpuVisible) : null;
     }
 

@@ -17,9 +17,9 @@ internal static class TrackSetup
         {
             pipeline = PipelineSource.Load(pipelinePath);
             FfmpegTools.EnsureInstalled();
-            ComputeDevice device = TrackerFactory.IsLearned(pipeline.Tracker, trackerName)
+            ComputeDevice device = PipelineTrackers.All.IsLearned(pipeline.Tracker, trackerName)
                 ? ComputeDevices.Resolve(pipeline.Runtime.Device, TorchRuntime.CudaVisible) : ComputeDevice.Cpu;
-            tracker = TrackerFactory.Create(pipeline.Tracker, pipeline.Runtime.Threads.Tracker, trackerName, device);
+            tracker = PipelineTrackers.All.Create(pipeline.Tracker, pipeline.Runtime.Threads.Tracker, trackerName, device);
             return null;
         }
         catch (Exception e) when (e is OptionsException or FileNotFoundException or ArgumentException or NotSupportedException or InvalidOperationException)

@@ -1,7 +1,16 @@
 namespace MoSiC.Stream.Stages.Track;
 
 /// <summary>One clip to track: T RGB24 frames (row-major, no padding), oldest first. The caller owns the pixels.</summary>
-public sealed record TrackClip(string Id, IReadOnlyList<ReadOnlyMemory<byte>> Frames);
+/// <param name="Id">Name for messages (the clip key in a run).</param>
+/// <param name="Frames">The frames.</param>
+/// <param name="Origin">Where the frames come from, when known: trackers that read a source's own ground truth
+/// instead of its pixels (synthetic-truth) need it; pixel trackers ignore it.</param>
+public sealed record TrackClip(string Id, IReadOnlyList<ReadOnlyMemory<byte>> Frames, ClipOrigin? Origin = null);
+
+/// <summary>The source of a clip's frames: the video file and each frame's presentation time in it.</summary>
+/// <param name="VideoPath">The decoded video (or frame folder).</param>
+/// <param name="TimestampsSeconds">Per frame of the clip, seconds from the video's first decoded frame.</param>
+public sealed record ClipOrigin(string VideoPath, IReadOnlyList<double> TimestampsSeconds);
 
 /// <summary>
 /// B clips of the same length and frame size, tracked together (one GPU call for learned trackers,

@@ -4,72 +4,37 @@ using MoSiC.Stream.Stages.Track.LucasKanade;
 
 namespace MoSiC.Stream.Stages.Track;
 
-/// <summary>Builds the tracker a pipeline names.</summary>
+/// <summary>The trackers Stages builds itself (<see cref="BuiltIn"/>), and shortcuts to that catalog.</summary>
 public static class TrackerFactory
 {
+    /// <summary>Lucas-Kanade, the static baseline and both CoTracker3 variants. Higher layers add their own trackers
+    /// with <see cref="TrackerCatalog.With"/>.</summary>
+    public static TrackerCatalog BuiltIn { get; } = new([
+        new(LucasKanadeTracker.Name, o => LucasKanadeTracker.IdentityFor(o.Lk), (o, threads, _) => new LucasKanadeTracker(o.Lk, threads)),
+        new(StaticTracker.Name, _ => StaticTracker.TrackerId, (_, _, _) => new StaticTracker()),
+        new(CoTrackerTracker.OfflineName,
+            o => { CoTrackerWeights.RequireFile(o.Weights, CoTrackerTracker.OfflineName); return CoTrackerTracker.TrackerId; },
+            (o, threads, device) => new CoTrackerTracker(o.Weights, device, threads),
+            Learned: true, Check: o => CoTrackerWeights.Check(o.Weights, CoTrackerTracker.OfflineName)),
+        new(CoTrackerTracker.OnlineName,
+            o => { CoTrackerWeights.RequireFile(o.Weights, CoTrackerTracker.OnlineName); return CoTrackerTracker.OnlineTrackerId; },
+            (o, threads, device) => CoTrackerTracker.Online(o.Weights, device, threads),
+            Learned: true, Check: o => CoTrackerWeights.Check(o.Weights, CoTrackerTracker.OnlineName)),
+    ]);
+
     /// <summary>Tracker names this build can run (<c>static</c> is the "points do not move" baseline).</summary>
-    public static readonly string[] Available = [LucasKanadeTracker.Name, StaticTracker.Name, CoTrackerTracker.OfflineName, CoTrackerTracker.OnlineName];
+    public static IReadOnlyList<string> Available => BuiltIn.Available;
 
-    /// <summary>
-    /// The identity tracker <paramref name="name"/> (default: <see cref="TrackerOptions.Name"/>) would have, without
-    /// building it: a run whose clips are all cached needs the cache partition, never the tracker. A learned tracker's
-    /// weights file must exist (the cache key hashes it) but is not read here.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">A learned tracker's weights file is not set or does not exist.</exception>
-    public static TrackerIdentity Identity(TrackerOptions options, string? name = null)
-    {
-        name ??= options.Name;
-        switch (name)
-        {
-            case LucasKanadeTracker.Name:
-                return LucasKanadeTracker.IdentityFor(options.Lk);
-            case StaticTracker.Name:
-                return StaticTracker.TrackerId;
-            case CoTrackerTracker.OfflineName:
-                CoTrackerWeights.RequireFile(options.Weights, name);
-                return CoTrackerTracker.TrackerId;
-            case CoTrackerTracker.OnlineName:
-                CoTrackerWeights.RequireFile(options.Weights, name);
-                return CoTrackerTracker.OnlineTrackerId;
-            default:
-                return Unknown<TrackerIdentity>(name);
-        }
-    }
+    /// <inheritdoc cref="TrackerCatalog.Identity"/>
+    public static TrackerIdentity Identity(TrackerOptions options, string? name = null) => BuiltIn.Identity(options, name);
 
-    /// <summary>Whether tracker <paramref name="name"/> (default: <see cref="TrackerOptions.Name"/>) is a learned one, running on LibTorch and <c>runtime.device</c>.</summary>
-    public static bool IsLearned(TrackerOptions options, string? name = null) => (name ?? options.Name) is CoTrackerTracker.OfflineName or CoTrackerTracker.OnlineName;
+    /// <inheritdoc cref="TrackerCatalog.IsLearned"/>
+    public static bool IsLearned(TrackerOptions options, string? name = null) => BuiltIn.IsLearned(options, name);
 
-    /// <summary>
-    /// Checks everything tracker <paramref name="name"/> needs that can be checked without tracking: for a learned
-    /// tracker, reads its weights and checks every tensor name and shape. Runs before any work.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The weights are missing, unreadable or do not fit.</exception>
-    public static void Check(TrackerOptions options, string? name = null)
-    {
-        name ??= options.Name;
-        if (IsLearned(options, name))
-            CoTrackerWeights.Check(options.Weights, name);
-        else
-            _ = Identity(options, name);
-    }
+    /// <inheritdoc cref="TrackerCatalog.Check"/>
+    public static void Check(TrackerOptions options, string? name = null) => BuiltIn.Check(options, name);
 
-    /// <summary>
-    /// Creates tracker <paramref name="name"/> (default: <see cref="TrackerOptions.Name"/>) with the stage's thread
-    /// budget, on <paramref name="device"/> (the run's resolved <c>runtime.device</c>) when it is a learned tracker.
-    /// </summary>
-    public static IPointTracker Create(TrackerOptions options, int threads, string? name = null, ComputeDevice device = ComputeDevice.Cpu)
-    {
-        name ??= options.Name;
-        return name switch
-        {
-            LucasKanadeTracker.Name => new LucasKanadeTracker(options.Lk, threads),
-            StaticTracker.Name => new StaticTracker(),
-            CoTrackerTracker.OfflineName => new CoTrackerTracker(options.Weights, device, threads),
-            CoTrackerTracker.OnlineName => CoTrackerTracker.Online(options.Weights, device, threads),
-            _ => Unknown<IPointTracker>(name),
-        };
-    }
-
-    private static T Unknown<T>(string name) =>
-        throw new ArgumentException($"unknown tracker \"{name}\": expected one of {string.Join(", ", Available)}", nameof(name));
+    /// <inheritdoc cref="TrackerCatalog.Create"/>
+    public static IPointTracker Create(TrackerOptions options, int threads, string? name = null, ComputeDevice device = ComputeDevice.Cpu) =>
+        BuiltIn.Create(options, threads, name, device);
 }

@@ -70,6 +70,9 @@ public sealed class SyntheticVideo
         FrameRenderer.Render(_scene, frame, rgb, labels);
     }
 
+    /// <summary>The scene every frame is rendered from.</summary>
+    internal SyntheticScene Scene => _scene;
+
     /// <summary>Ground-truth point tracks for this video.</summary>
     public SyntheticTracks CreateTracks() =>
         TrackSampler.Sample(_scene, Name, Fps, _trackPoints, new Random(_trackSeed));

@@ -67,15 +67,13 @@ internal static class TrackSampler
         var occluded = new bool[seeds.Count][];
         for (int i = 0; i < seeds.Count; i++)
         {
-            (int label, Point2 anchor) = seeds[i];
+            var anchor = new SceneAnchor(seeds[i].Label, seeds[i].Anchor);
             points[i] = new double[frames][];
             occluded[i] = new bool[frames];
             for (int t = 0; t < frames; t++)
             {
-                Point2 p = label == 0
-                    ? new Point2(anchor.X - scene.Cameras[t].X, anchor.Y - scene.Cameras[t].Y)
-                    : scene.PoseOf(scene.Objects[label - 1], t).ToScreen(anchor);
-                occluded[i][t] = !scene.InFrame(p.X, p.Y) || scene.TopLabelAt(t, p.X, p.Y) != label;
+                Point2 p = anchor.PositionAt(scene, t);
+                occluded[i][t] = anchor.HiddenAt(scene, t, p);
                 // Millipixel precision keeps the files small and their bytes stable.
                 points[i][t] = [Math.Round(p.X, 3), Math.Round(p.Y, 3)];
             }

@@ -56,6 +56,31 @@ public class ObjectiveGradientTests
     }
 
     [Fact]
+    public void ReferenceLossFromFrameZeroScoresAloneEqualsTheLossFromEveryFrame()
+    {
+        // The trainer runs the student on frame 0 only in the reference direction: same loss, same gradient.
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        Tensor all = randn(2, 4, 5, 6).requires_grad_(true);
+        Tensor first = all.detach().narrow(1, 0, 1).clone().requires_grad_(true);
+        Tensor q = SinkhornKnopp.Assign(randn(40, 6), 0.05, 10).reshape(2, 4, 5, 6);
+        Tensor vis = rand(2, 4, 5).gt(0.3);
+        foreach (var targets in new[] { TargetKind.Hard, TargetKind.Soft })
+        {
+            var options = new ObjectiveOptions { Targets = targets };
+            all.grad?.zero_();
+            first.grad?.zero_();
+            Tensor lossAll = ClusteringLoss.Compute(all, q, vis, options);
+            Tensor lossFirst = ClusteringLoss.Compute(first, q, vis, options);
+            lossAll.backward();
+            lossFirst.backward();
+            Assert.Equal(lossAll.item<float>(), lossFirst.item<float>());
+            Assert.True(all.grad!.narrow(1, 0, 1).allclose(first.grad!, rtol: 0, atol: 0));
+        }
+        Assert.Throws<ArgumentException>(() => ClusteringLoss.Compute(first, q, vis, new ObjectiveOptions { Direction = LossDirection.Propagated }));
+    }
+
+    [Fact]
     public void HeadHasTheReferenceShapeAndUnitOutputs()
     {
         using var scope = NewDisposeScope();
@@ -82,7 +107,15 @@ public class ObjectiveGradientTests
         Assert.Equal(new long[] { 3, 256 }, keep.shape);
         Assert.Equal(new long[] { 231, 231, 231 }, keep.sum(dim: 1).data<long>().ToArray());
         Tensor feats = TokenMasking.ZeroDropped(randn(3, 2, 256, 8).add(5), keep);
-        Tensor points = TokenMasking.NonZeroPoints(feats);
-        Assert.Equal(keep.unsqueeze(1).expand(3, 2, 256).data<bool>().ToArray(), points.data<bool>().ToArray());
+        // The reference drops a point when its sampled student feature is all zero; KeptAt reads the same answer
+        // from the keep mask at the tracks, without the features, in both sampling modes.
+        Tensor tracks = rand(new long[] { 3, 2, 40, 2 }, generator: g).mul(224);
+        foreach (var sampling in new[] { new FeatureSamplingOptions(), new FeatureSamplingOptions { Mode = SamplingMode.Bilinear } })
+        {
+            Tensor sampled = TrackFeatureSampler.Sample(feats.reshape(3, 2, 16, 16, 8), tracks, 224, 224, sampling);
+            Tensor kept = TokenMasking.KeptAt(keep, tracks, 16, 16, 224, 224, sampling);
+            Assert.Equal(sampled.abs().sum(-1).ne(0).data<bool>().ToArray(), kept.data<bool>().ToArray());
+            if (sampling.Mode == SamplingMode.Nearest) Assert.Contains(false, kept.data<bool>().ToArray());
+        }
     }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using MoSiC.Stream.Model.Checkpoints;
+using MoSiC.Stream.Model.Objective;
+using MoSiC.Stream.Model.Vit;
 using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Model.Train.Persist;
@@ -145,6 +147,37 @@ public static class TrainCheckpoint
         if (!reader.Contains(DataName)) return null;
         using Tensor data = reader.Load(DataName);
         return data.data<byte>().ToArray();
+    }
+
+    /// <summary>
+    /// The EMA teacher a checkpoint holds (backbone, projection head, prototypes), rebuilt from the file alone: the model
+    /// name from its metadata, the positional grid, projection width and prototype count from the stored shapes.
+    /// </summary>
+    /// <param name="path">Checkpoint file.</param>
+    /// <exception cref="InvalidDataException">Not a training checkpoint.</exception>
+    public static (DinoVisionTransformer Backbone, ProjectionHead Head, Prototypes Prototypes) LoadTeacher(string path)
+    {
+        var reader = SafetensorsReader.Open(path);
+        if (reader.Metadata.GetValueOrDefault("format") != Format)
+            throw new InvalidDataException($"{path}: not a MoSiC training checkpoint (format '{reader.Metadata.GetValueOrDefault("format")}'); the teacher's head and prototypes are only in training checkpoints");
+        VitConfig vit = VitConfig.FromName(reader.Metadata["model"]);
+        long[] posEmbed = reader.Entry("teacher.pos_embed").Shape, prototypes = reader.Entry("teacher_prototypes.weight").Shape;
+        int grid = (int)Math.Round(Math.Sqrt(posEmbed[1] - 1));
+        var backbone = new DinoVisionTransformer(vit with { ImageSize = grid * vit.PatchSize });
+        var head = new ProjectionHead(vit.EmbedDim, (int)prototypes[1], "teacher_head");
+        var protos = new Prototypes((int)prototypes[0], (int)prototypes[1], name: "teacher_prototypes");
+        using (no_grad())
+        {
+            foreach (var (prefix, module) in new (string, nn.Module)[] { ("teacher.", backbone), ("teacher_head.", head), ("teacher_prototypes.", protos) })
+                foreach (var (name, tensor) in Named(prefix, module))
+                {
+                    using var saved = reader.Load(name);
+                    tensor.copy_(saved);
+                }
+        }
+        backbone.eval();
+        head.eval();
+        return (backbone, head, protos);
     }
 
     // Live tensors, by checkpoint name: every parameter of the six modules and the optimiser moments.

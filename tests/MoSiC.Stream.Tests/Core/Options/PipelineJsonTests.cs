@@ -127,7 +127,7 @@ public sealed class PipelineJsonTests
             "decode.height is required when decode.resize is stretch",
             "clips.framesPerClip must be in 2..1024, got 1",
             "clips.stride must be in 1..1000, got 0",
-            "tracker.name must be one of lk, cotracker3-offline, cotracker3-online, got \"raft\"",
+            "tracker.name must be one of lk, cotracker3-offline, cotracker3-online, synthetic-truth, got \"raft\"",
             "tracker.grid must be in 1..256, got 0",
             "trainer.imageSize must be a multiple of 14 in 14..2048, got 225",
             "trainer.emaMomentum must be in [0, 1], got 1.5",

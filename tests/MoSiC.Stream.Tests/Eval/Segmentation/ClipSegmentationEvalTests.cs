@@ -35,7 +35,7 @@ public class ClipSegmentationEvalTests
     {
         using var d = NewDisposeScope();
         var (features, masks) = Synthetic();
-        var r = ClipSegmentationEval.Evaluate(features, 4, 4, masks, 2, new ClipEvalOptions(2, scope, Restarts: 3, Seed: 1));
+        var r = ClipSegmentationEval.Evaluate(features, 4, 4, masks, 2, new ClipEvalOptions(2, scope, Restarts: 3, Seed: 1, Level: ClusteringLevel.Patch, EvalSize: null));
         Assert.Equal(1.0, r.ClipMeanIoU, 12);
         Assert.All(r.FrameMeanIoU, v => Assert.Equal(1.0, v, 12));
         Assert.Equal(64, r.ClusterMaps[0].Length);
@@ -47,7 +47,7 @@ public class ClipSegmentationEvalTests
         using var d = NewDisposeScope();
         var (features, masks) = Synthetic();
         features = features.add(randn(features.shape, generator: new Generator(9)).mul(3)); // make it hard
-        var o = new ClipEvalOptions(3, ClusteringScope.PerClip, Restarts: 2, Seed: 5);
+        var o = new ClipEvalOptions(3, ClusteringScope.PerClip, Restarts: 2, Seed: 5, EvalSize: 16);
         var a = ClipSegmentationEval.Evaluate(features, 4, 4, masks, 2, o);
         var b = ClipSegmentationEval.Evaluate(features, 4, 4, masks, 2, o);
         Assert.Equal(a.ClipMeanIoU, b.ClipMeanIoU);
@@ -83,7 +83,7 @@ public class DatasetSegmentationEvalTests
     {
         using var d = NewDisposeScope();
         var (mean, clips) = ClipSegmentationEval.EvaluateDataset(new[] { Clip(0), Clip(0) }, 4, 4, 2,
-            new ClipEvalOptions(2, ClusteringScope.PerDataset, PcaDimensions: 2, Restarts: 2, Seed: 3));
+            new ClipEvalOptions(2, ClusteringScope.PerDataset, PcaDimensions: 2, Restarts: 2, Seed: 3, Level: ClusteringLevel.Patch, EvalSize: null));
         Assert.Equal(1.0, mean, 12);
         Assert.All(clips, c => Assert.Equal(1.0, c.ClipMeanIoU, 12));
     }
@@ -96,11 +96,11 @@ public class DatasetSegmentationEvalTests
         // Label 0 has 96 px, label 1 32 px: IoU(·, l0) = 48 / (64 + 96 - 48) = 3/7, IoU(·, l1) = 16 / (64 + 32 - 16) = 1/5.
         using var d = NewDisposeScope();
         var (mean, _) = ClipSegmentationEval.EvaluateDataset(new[] { Clip(0), Clip(1) }, 4, 4, 2,
-            new ClipEvalOptions(2, ClusteringScope.PerDataset, PcaDimensions: 2, Restarts: 2, Seed: 3));
+            new ClipEvalOptions(2, ClusteringScope.PerDataset, PcaDimensions: 2, Restarts: 2, Seed: 3, Level: ClusteringLevel.Patch, EvalSize: null));
         Assert.Equal((3.0 / 7 + 1.0 / 5) / 2, mean, 12);
         var (features, masks) = Clip(1);
         var alone = ClipSegmentationEval.Evaluate(features, 4, 4, masks, 2,
-            new ClipEvalOptions(2, ClusteringScope.PerClip, PcaDimensions: 2, Restarts: 2, Seed: 3));
+            new ClipEvalOptions(2, ClusteringScope.PerClip, PcaDimensions: 2, Restarts: 2, Seed: 3, Level: ClusteringLevel.Patch, EvalSize: null));
         Assert.Equal(1.0, alone.ClipMeanIoU, 12);
     }
 }

@@ -64,7 +64,7 @@ public sealed class SyntheticEvalTests : IDisposable
         var clips = VideoSegmentationClip.Discover(_dir.Path);
         manual_seed(0);
         using var model = new DinoVisionTransformer(VitConfig.Tiny);
-        var options = new VideoSegmentationEvalOptions(new ClipEvalOptions(3, ClusteringScope.PerClip, Restarts: 2, Seed: 1), MaxFrames: 2, FrameStride: 4,
+        var options = new VideoSegmentationEvalOptions(new ClipEvalOptions(3, ClusteringScope.PerClip, Restarts: 2, Seed: 1, EvalSize: null), MaxFrames: 2, FrameStride: 4,
             ImageSize: 56, VizDir: _dir.File("viz"));
         var report = await VideoSegmentationEval.RunAsync(clips, model, "random:tiny", options, _dir.File("out"), CancellationToken.None);
         Assert.Equal(2, report.Clips.Length);

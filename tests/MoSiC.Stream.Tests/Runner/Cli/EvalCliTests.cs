@@ -23,12 +23,18 @@ public sealed class EvalCliTests : IDisposable
         string overlay = _dir.File(Path.Combine("viz", "davis2016_bear", "00000.png"));
         Assert.True(File.Exists(overlay));
         var info = SixLabors.ImageSharp.Image.Identify(overlay);
-        Assert.Equal((2 * 854, 480), (info.Width, info.Height));
+        // Scored as TimeT scores: the ground truth resized (nearest) to the 224² evaluation size.
+        Assert.Equal((2 * 224, 224), (info.Width, info.Height));
         Assert.True(File.Exists(_dir.File(Path.Combine("viz", "davis2016_bear", "00030.png"))));
         Assert.Contains("mean over clips", output);
         using var json = JsonDocument.Parse(File.ReadAllText(_dir.File(Path.Combine("out", "eval.json"))));
-        Assert.Equal("per_clip", json.RootElement.GetProperty("scope").GetString());
-        Assert.InRange(json.RootElement.GetProperty("mean_clip_miou").GetDouble(), 0.0, 1.0);
+        // The defaults: per-frame headline, K = labels present and K = 10 both scored, pixel-level clustering.
+        Assert.Equal("per_frame", json.RootElement.GetProperty("scope").GetString());
+        Assert.Equal("auto", json.RootElement.GetProperty("k").GetString());
+        Assert.Equal("pixel", json.RootElement.GetProperty("level").GetString());
+        Assert.Equal(new[] { "auto", "10" }, json.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("k").GetString()).ToArray());
+        Assert.Equal(new[] { 2, 2 }, json.RootElement.GetProperty("clips")[0].GetProperty("frame_clusters").EnumerateArray().Select(e => e.GetInt32()).ToArray());
+        Assert.InRange(json.RootElement.GetProperty("mean_frame_miou").GetDouble(), 0.0, 1.0);
     }
 
     [SkippableFact]

@@ -123,7 +123,7 @@ public sealed class TrainCliTests : IDisposable
     private void AssertLog(int steps)
     {
         string[] lines = File.ReadAllLines(_dir.File("ckpt/train-log.csv"));
-        Assert.Equal("step,epoch,loss,lr,label_entropy,prototypes_used,seconds", lines[0]);
+        Assert.Equal("step,epoch,loss,lr,label_entropy,prototypes_used,seconds,label_consistency,data_digest", lines[0]);
         Assert.Equal(steps + 1, lines.Length);
         for (int i = 1; i <= steps; i++)
         {
