@@ -52,7 +52,7 @@ public sealed class PipelineErrorsTests
     public void A_name_outside_a_fixed_list_gets_the_nearest_one()
     {
         OptionsException e = Reject("""{ "corpus": { "include": ["a.mp4"] }, "tracker": { "name": "kl" }, "runtime": { "device": "cdua" } }""");
-        Assert.Contains("tracker.name must be one of lk, cotracker3-offline, cotracker3-online, got \"kl\" (did you mean \"lk\"?)", e.Errors);
+        Assert.Contains("tracker.name must be one of lk, cotracker3-offline, cotracker3-online, synthetic-truth, got \"kl\" (did you mean \"lk\"?)", e.Errors);
         Assert.Contains("runtime.device must be one of auto, cpu, cuda, got \"cdua\" (did you mean \"cuda\"?)", e.Errors);
     }
 
