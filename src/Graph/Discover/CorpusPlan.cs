@@ -10,11 +10,19 @@ namespace MoSiC.Stream.Graph.Discover;
 /// <summary>
 /// The videos a run takes: the corpus listing, hashed (the hash index makes this a stat per file on reruns), cut to
 /// the run's shard, with duplicates of the same content kept once. Hashing comes before the graph because the shard
-/// and the training schedule both need to know the corpus up front; decoding, the expensive part, streams.
+/// and the training schedule both need to know the corpus up front; decoding, the expensive part, streams. A hash the
+/// index supplied is only a hint (anyone who can write a shared cache can write the index): each one in this shard is
+/// confirmed before the graph uses it, by the video's content sample against the one recorded with its tracks, or
+/// by a full hash when none is recorded or they differ. A corrected hint that falls in another shard is left to it.
 /// </summary>
 public sealed record CorpusPlan(IReadOnlyList<VideoWork> Videos, int Listed, int OtherShards, int Duplicates, IReadOnlyList<FailureRecord> Failures)
 {
-    public static async Task<CorpusPlan> BuildAsync(IReadOnlyList<VideoSource> listing, HashIndex hashes, ShardSpec shard, CancellationToken ct)
+    /// <param name="listing">The corpus videos.</param>
+    /// <param name="hashes">The hash index (hints, and full hashes where needed).</param>
+    /// <param name="shard">This run's shard.</param>
+    /// <param name="recorded">The content sample recorded with a video hash's tracks (the cache's manifest), or null.</param>
+    /// <param name="ct">Cancels the hashing.</param>
+    public static async Task<CorpusPlan> BuildAsync(IReadOnlyList<VideoSource> listing, HashIndex hashes, ShardSpec shard, Func<string, string?> recorded, CancellationToken ct)
     {
         var videos = new List<VideoWork>();
         var failures = new List<FailureRecord>();
@@ -22,10 +30,18 @@ public sealed record CorpusPlan(IReadOnlyList<VideoWork> Videos, int Listed, int
         int otherShards = 0, duplicates = 0;
         foreach (VideoSource video in listing)
         {
-            string hash;
+            string hash, sample;
             try
             {
-                hash = await hashes.HashAsync(video, ct).ConfigureAwait(false);
+                (hash, bool hinted) = await hashes.LookUpAsync(video, ct).ConfigureAwait(false);
+                if (!shard.Contains(hash))
+                {
+                    otherShards++;
+                    continue;
+                }
+
+                sample = await ContentSample.ComputeAsync(video, ct).ConfigureAwait(false);
+                if (hinted) hash = await hashes.ConfirmAsync(video, hash, sample, recorded(hash), ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -35,7 +51,7 @@ public sealed record CorpusPlan(IReadOnlyList<VideoWork> Videos, int Listed, int
 
             if (!shard.Contains(hash)) otherShards++;
             else if (!seen.Add(hash)) duplicates++;
-            else videos.Add(new VideoWork(video, hash));
+            else videos.Add(new VideoWork(video, hash) { Sample = sample });
         }
 
         await hashes.SaveAsync(CancellationToken.None).ConfigureAwait(false);

@@ -46,10 +46,11 @@ internal static class CacheRuns
         TrajectoryCache cache = TrajectoryCache.Open(options.Cache.Dir);
         HashIndex hashes = HashIndex.Load(cache.Dir);
         if (hashes.Problem is not null) Console.Error.WriteLine(hashes.Problem);
+        IReadOnlyDictionary<string, string?> samples = cache.RecordedSamples();
         var keep = new HashSet<string>(StringComparer.Ordinal);
         foreach (VideoSource video in CorpusDiscovery.Discover(options.Corpus, options.Corpus.ResolvedRoot).Videos)
         {
-            keep.Add(await hashes.HashAsync(video, ct));
+            keep.Add(await hashes.HashAsync(video, h => samples.GetValueOrDefault(h), ct));
         }
 
         await hashes.SaveAsync(ct);
@@ -68,7 +69,8 @@ internal static class CacheRuns
         VideoSource source = VideoSource.FromPath(videoPath, options.Corpus.FrameExtensions, options.Corpus.FrameFolderFps);
         HashIndex hashes = HashIndex.Load(cache.Dir);
         if (hashes.Problem is not null) Console.Error.WriteLine(hashes.Problem);
-        string hash = await hashes.HashAsync(source, ct);
+        IReadOnlyDictionary<string, string?> samples = cache.RecordedSamples();
+        string hash = await hashes.HashAsync(source, h => samples.GetValueOrDefault(h), ct);
 
         // With a pipeline named, its own track set; without, the one partition that holds the video.
         TrackSet? set = null;
