@@ -89,6 +89,8 @@ public sealed class TrainSession : IClipTrainer, IDisposable
             log(Position.Epoch >= t.Epochs
                 ? $"resumed from {latest}: training already finished ({Position.Step} steps, {t.Epochs} epochs)"
                 : $"resumed from {latest} at step {Position.Step} (epoch {Position.Epoch + 1}, batch {Position.NextBatch + 1})");
+            if (Position.Epoch < t.Epochs && Position.Step > 0)
+                File.AppendAllText(CheckpointFiles.Resumes(t.CheckpointDir), string.Create(CultureInfo.InvariantCulture, $"{Position.Step},{DateTime.UtcNow:O}\n"));
         }
 
         (_epoch, _savedStep, _arrivals) = (Position.Epoch, Position.Step, _seen.Count);
@@ -242,7 +244,7 @@ public sealed class TrainSession : IClipTrainer, IDisposable
     {
         try
         {
-            if (File.Exists(CheckpointFiles.Log(dir)) && LossPlot.Write(CheckpointFiles.Log(dir), CheckpointFiles.LossPlot(dir)))
+            if (File.Exists(CheckpointFiles.Log(dir)) && LossPlot.Write(CheckpointFiles.Log(dir), CheckpointFiles.LossPlot(dir), _options.Name))
                 _log($"loss plot {CheckpointFiles.LossPlot(dir)}");
         }
         catch (Exception e) when (e is IOException or FormatException or DllNotFoundException or TypeInitializationException)

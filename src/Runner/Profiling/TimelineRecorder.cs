@@ -73,7 +73,7 @@ public sealed class TimelineRecorder : IAsyncDisposable
             TimeSpan span = elapsed - _lastElapsed;
             if (span <= TimeSpan.Zero) return null;
             var now = _stats.Snapshot();
-            var sample = Measure(now, elapsed, span);
+            var sample = SpreadBack(Measure(now, elapsed, span), now);
             _lastElapsed = elapsed;
             _lastStages = ByName(now);
             Add(sample);
@@ -127,9 +127,64 @@ public sealed class TimelineRecorder : IAsyncDisposable
         return new TimelineSample(elapsed, span, stages, queues);
     }
 
-    // Workers credit their time when a wait or an item ends, so one long item can land whole in a single interval
-    // and push the fraction past 1; clamping keeps the timeline readable, the run totals stay exact.
-    private static double Fraction(double workerSeconds, double capacity) => Math.Clamp(workerSeconds / capacity, 0, 1);
+    // Unclamped here: SpreadBack moves what exceeds the interval to where it happened.
+    private static double Fraction(double workerSeconds, double capacity) => Math.Max(0, workerSeconds / capacity);
+
+    /// <summary>
+    /// Workers credit their time when a wait or an item ends, so a 20 s training step lands whole in the interval
+    /// where it ends and would draw as one clamped spike. What exceeds the interval (busy first, then starved, then
+    /// blocked) is spread back over the stage's free room in the samples before it, newest first, which is where that
+    /// time was spent; the timeline then shows the stage busy for the step's length. Totals over the run are unchanged
+    /// (up to time that predates the recorder, which is dropped).
+    /// </summary>
+    private TimelineSample SpreadBack(TimelineSample sample, PipelineSnapshot now)
+    {
+        var stages = new List<StageSample>(sample.Stages.Count);
+        foreach (StageSample stage in sample.Stages)
+        {
+            int workers = Math.Max(1, now.Stages.FirstOrDefault(s => s.Name == stage.Name)?.Workers ?? 1);
+            double room = 1;
+            double[] shares = [stage.Busy, stage.Starved, stage.Blocked];
+            double[] excess = new double[3];
+            for (int k = 0; k < 3; k++)
+            {
+                double kept = Math.Min(shares[k], room);
+                excess[k] = (shares[k] - kept) * sample.Duration.TotalSeconds * workers; // worker-seconds
+                shares[k] = kept;
+                room -= kept;
+            }
+
+            for (int i = _samples.Count - 1; i >= 0 && excess.Any(e => e > 1e-9); i--)
+            {
+                int at = -1;
+                for (int j = 0; j < _samples[i].Stages.Count; j++)
+                {
+                    if (_samples[i].Stages[j].Name == stage.Name) at = j;
+                }
+
+                if (at < 0) break;
+                StageSample past = _samples[i].Stages[at];
+                double capacity = _samples[i].Duration.TotalSeconds * workers;
+                double free = 1 - past.Busy - past.Starved - past.Blocked;
+                double[] add = new double[3];
+                for (int k = 0; k < 3 && free > 1e-12; k++)
+                {
+                    add[k] = Math.Min(excess[k] / capacity, free);
+                    excess[k] -= add[k] * capacity;
+                    free -= add[k];
+                }
+
+                if (add.All(a => a == 0)) continue;
+                var pastStages = _samples[i].Stages.ToArray();
+                pastStages[at] = past with { Busy = past.Busy + add[0], Starved = past.Starved + add[1], Blocked = past.Blocked + add[2] };
+                _samples[i] = _samples[i] with { Stages = pastStages };
+            }
+
+            stages.Add(stage with { Busy = shares[0], Starved = shares[1], Blocked = shares[2] });
+        }
+
+        return sample with { Stages = stages };
+    }
 
     private void Add(TimelineSample sample)
     {

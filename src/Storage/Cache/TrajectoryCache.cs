@@ -218,6 +218,13 @@ public sealed class TrajectoryCache
         return await new Collector(Dir, _log, _parts, _quarantine, Options).RunAsync(keepVideoHashes, ct).ConfigureAwait(false);
     }
 
+    /// <summary>What <see cref="CollectAsync"/> would remove for <paramref name="keepVideoHashes"/> now (gc --dry-run, and gc's safety checks); changes nothing.</summary>
+    public CollectPlan PlanCollect(IReadOnlySet<string> keepVideoHashes)
+    {
+        ArgumentNullException.ThrowIfNull(keepVideoHashes);
+        return Collector.Plan(State(), keepVideoHashes);
+    }
+
     /// <summary>
     /// Compaction, under the maintenance lock: writes a snapshot of the live parts, then deletes the entries that it
     /// and the previous snapshot both hold. The finished set is unchanged.

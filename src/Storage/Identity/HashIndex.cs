@@ -120,6 +120,10 @@ public sealed class HashIndex
         return hash;
     }
 
+    /// <summary>The path a video with content <paramref name="hash"/> was last hashed under, or null when the index never saw it (gc names removed videos by it).</summary>
+    public string? LastPathOf(string hash) =>
+        _entries.Where(e => e.Value.Sha256 == hash).Select(e => e.Key).Order(StringComparer.Ordinal).FirstOrDefault();
+
     /// <summary>Writes the index atomically (a rename replaces whatever had the name, a link included, without following it).</summary>
     public async Task SaveAsync(CancellationToken ct)
     {

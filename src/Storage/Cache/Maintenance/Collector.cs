@@ -12,6 +12,21 @@ namespace MoSiC.Stream.Storage.Cache.Maintenance;
 /// </summary>
 internal sealed class Collector(string dir, ManifestLog log, PartStore parts, Files.PartQuarantine quarantine, TrajectoryCacheOptions options)
 {
+    /// <summary>What <see cref="RunAsync"/> would remove from <paramref name="state"/> for <paramref name="keep"/>, from the manifest alone.</summary>
+    public static CollectPlan Plan(CacheState state, IReadOnlySet<string> keep)
+    {
+        ClipRef[] clips = state.Parts.SelectMany(p => p.Clips).ToArray();
+        CollectedVideo[] videos = state.Parts
+            .SelectMany(p => p.Clips.Where(c => !keep.Contains(c.Video)).Select(c => (c.Video, c.Key, p.Partition)))
+            .GroupBy(c => c.Video, StringComparer.Ordinal)
+            .Select(g => new CollectedVideo(g.Key, g.Select(c => c.Key).Distinct().Count(), g.Select(c => c.Partition).Distinct().Order(StringComparer.Ordinal).ToArray()))
+            .OrderBy(v => v.Hash, StringComparer.Ordinal).ToArray();
+        PartRecord[] deleted = state.Parts.Where(p => p.Clips.All(c => !keep.Contains(c.Video))).ToArray();
+        int rewritten = state.Parts.Count(p => p.Clips.Any(c => !keep.Contains(c.Video)) && p.Clips.Any(c => keep.Contains(c.Video)));
+        return new CollectPlan(
+            clips.Select(c => c.Key).Distinct().Count(), videos.Sum(v => v.Clips), videos, deleted.Length, rewritten, deleted.Sum(p => p.Bytes));
+    }
+
     public async Task<CollectReport> RunAsync(IReadOnlySet<string> keep, CancellationToken ct)
     {
         CacheState state = CacheState.From(log.ReadAll(ct));
