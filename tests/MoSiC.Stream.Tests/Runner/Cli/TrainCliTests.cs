@@ -61,11 +61,16 @@ public sealed class TrainCliTests : IDisposable
         File.WriteAllBytes(changed, new byte[new FileInfo(changed).Length]);
         File.SetLastWriteTimeUtc(changed, written);
 
-        var run = Cli("train", "p.json");
+        var run = Cli("train", "p.json", "--allow-partial");
         Assert.True(run.Code == 0, run.Out + run.Err);
-        Assert.Contains("1 hints wrong", run.Out);
-        Assert.Contains("1 of 1 videos", run.Out); // only v0 has tracks for its content
+        Assert.Contains("1 hints wrong", run.Out + run.Err);
         Assert.True(File.Exists(_dir.File("ckpt/epoch-0001.ckpt.safetensors")));
+
+        // The corrected entry stays, and v1's new content has no tracks: a plain train says so (issue #20: no silent
+        // partial run) instead of using the old ones.
+        var refused = Cli("train", "p.json");
+        Assert.True(refused.Code == 1, refused.Out + refused.Err);
+        Assert.Contains("1 of the 2 videos of this run have no tracks", refused.Err);
     }
 
     [SkippableFact]

@@ -63,11 +63,11 @@ public sealed class HostilePartTests
         PartBytes.Resign(dir.Path, Corrupt(File.ReadAllBytes(part), how));
 
         var skipped = new List<CacheProblem>();
+        // Bounded by allocation, not by the clock (no timed assertions in unit tests): the spins this guards against
+        // (a list count of 2^31-1) were loops over what they allocated.
         long allocated = await SpecialFiles.AllocatedDuringAsync(async () =>
         {
-            var started = System.Diagnostics.Stopwatch.StartNew();
             await foreach (CachedClip _ in cache.ReadAsync(Set, null, skipped.Add, CancellationToken.None)) Assert.Fail("a corrupt part yielded a clip");
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
         });
 
         CacheProblem problem = Assert.Single(skipped);
