@@ -63,9 +63,15 @@ public sealed class CacheFuzzTests(ITestOutputHelper output)
             await Fuzz.RunAsync(output, "manifest entry", Fuzz.Cases(300), async (random, _) =>
             {
                 using var dir = Copy(template.Path);
-                byte[] bytes = Fuzz.Mutate(honest, random);
-                // Half the cases re-sign the body, as anyone can: then the body's parser and the names in it are on trial.
-                if (random.Next(2) == 0) bytes = Resign(bytes);
+                // A third of the cases mutate the bytes; a third mutate the bytes and re-sign them, as anyone can; a third
+                // replace one value of the body with a hostile one and re-sign (most byte mutations break the JSON, so
+                // only these put the body's parser and the names in it on trial).
+                byte[] bytes = random.Next(3) switch
+                {
+                    0 => Fuzz.Mutate(honest, random),
+                    1 => Resign(Fuzz.Mutate(honest, random)),
+                    _ => Resign(ReplaceValue(honest, random)),
+                };
                 File.WriteAllBytes(Path.Combine(dir.Path, "_manifest", Path.GetFileName(entry)), bytes);
                 return await ExerciseAsync(dir.Path);
             });
@@ -131,6 +137,37 @@ public sealed class CacheFuzzTests(ITestOutputHelper output)
         }
 
         return to;
+    }
+
+    private static readonly System.Text.Json.Nodes.JsonNode?[] Hostile =
+    [
+        null, -1, 0, long.MaxValue, 1e300, true, "", "..", "../../etc/passwd", "/etc/passwd", "tracker=x/../..", "part-../x.parquet",
+        new string('a', 100_000), "\u0000", new System.Text.Json.Nodes.JsonArray(), new System.Text.Json.Nodes.JsonObject(),
+    ];
+
+    // The honest entry with one value of its body (a leaf, an array or an object, anywhere) replaced by a hostile one.
+    private static byte[] ReplaceValue(byte[] honest, Random random)
+    {
+        var root = System.Text.Json.Nodes.JsonNode.Parse(honest)!;
+        var nodes = new List<System.Text.Json.Nodes.JsonNode>();
+        void Walk(System.Text.Json.Nodes.JsonNode? node)
+        {
+            if (node is null) return;
+            nodes.Add(node);
+            if (node is System.Text.Json.Nodes.JsonObject o) foreach (var (_, v) in o) Walk(v);
+            if (node is System.Text.Json.Nodes.JsonArray a) foreach (var v in a) Walk(v);
+        }
+
+        Walk(root["body"]);
+        System.Text.Json.Nodes.JsonNode target = nodes[random.Next(1, nodes.Count)];
+        System.Text.Json.Nodes.JsonNode? value = Hostile[random.Next(Hostile.Length)]?.DeepClone();
+        switch (target.Parent)
+        {
+            case System.Text.Json.Nodes.JsonObject o: o[target.GetPropertyName()] = value; break;
+            case System.Text.Json.Nodes.JsonArray a: a[target.GetElementIndex()] = value; break;
+        }
+
+        return Encoding.UTF8.GetBytes(root.ToJsonString());
     }
 
     // A mutated entry with its checksum recomputed over its (mutated) body, when it still has one to recompute.
