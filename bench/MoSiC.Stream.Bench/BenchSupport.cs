@@ -17,6 +17,13 @@ internal static class BenchSupport
         return null;
     }
 
+    /// <summary>CPU seconds this process has used (all threads, user and system).</summary>
+    public static double CpuSeconds()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalSeconds;
+    }
+
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();

@@ -9,6 +9,7 @@ using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Stages.Track.LucasKanade;
 using MoSiC.Stream.Storage.Cache;
+using MoSiC.Stream.Storage.Cache.Parquet;
 
 namespace MoSiC.Stream.Bench;
 
@@ -20,6 +21,9 @@ namespace MoSiC.Stream.Bench;
 /// </summary>
 internal static class CacheBench
 {
+    // Passes of the checked/unchecked read comparison (each decodes every part once).
+    private const int ReadPasses = 40;
+
     public const string Usage =
         """
         usage: mosic-bench cache [--file F] [--clips N] [--part B] [--tracked K] [--repeats R] [--dir D] [--out results.md]
@@ -70,6 +74,9 @@ internal static class CacheBench
         string root = o.Dir ?? Path.Combine(Path.GetTempPath(), "mosic-bench-cache-" + Environment.ProcessId);
         var shapeEncode = CacheRowShapes.All.ToDictionary(s => s.Name, _ => new List<double>());
         var shapeDecode = CacheRowShapes.All.ToDictionary(s => s.Name, _ => new List<double>());
+        // CPU seconds as well as wall seconds: on a shared, loaded machine the wall clock mostly measures the neighbours.
+        var shapeDecodeCpu = CacheRowShapes.All.ToDictionary(s => s.Name, _ => new List<double>());
+        var readAllCpu = new List<double>();
         var shapeBytes = new Dictionary<string, long>();
         var t = new Dictionary<string, List<double>> { ["write"] = [], ["read all"] = [], ["read batch"] = [], ["read one"] = [], ["finished"] = [], ["lk one"] = [] };
         long cacheBytes = 0;
@@ -84,14 +91,17 @@ internal static class CacheBench
                     foreach (CachedClip[] part in parts) encoded.Add(await shape.Encode(part, ct));
                     double encode = clock.Elapsed.TotalSeconds;
                     clock.Restart();
+                    double cpu = BenchSupport.CpuSeconds();
                     int decoded = 0;
-                    foreach (byte[] bytes in encoded) decoded += (await shape.Decode(bytes, ct)).Count;
+                    for (int i = 0; i < encoded.Count; i++) decoded += (await shape.Decode(encoded[i], parts[i].Length, ct)).Count;
                     double decodeSeconds = clock.Elapsed.TotalSeconds;
+                    cpu = BenchSupport.CpuSeconds() - cpu;
                     if (decoded != clips.Length) throw new InvalidOperationException($"{shape.Name}: decoded {decoded} clips of {clips.Length}");
-                    if (round == -1) CheckExact(shape, parts[0], await shape.Decode(encoded[0], ct));
+                    if (round == -1) CheckExact(shape, parts[0], await shape.Decode(encoded[0], parts[0].Length, ct));
                     if (round < 0) continue;
                     shapeEncode[shape.Name].Add(encode);
                     shapeDecode[shape.Name].Add(decodeSeconds);
+                    shapeDecodeCpu[shape.Name].Add(cpu);
                     shapeBytes[shape.Name] = encoded.Sum(b => (long)b.Length);
                 }
 
@@ -121,10 +131,16 @@ internal static class CacheBench
                     return n;
                 }
 
+                double readCpu = 0;
                 var times = new Dictionary<string, double>
                 {
                     ["write"] = await TimeAsync(async () => { foreach (CachedClip[] part in parts) await cache.WriteAsync(set, part, ct); }),
-                    ["read all"] = await TimeAsync(async () => Require(await CountAsync(null), clips.Length + 1, "read all")),
+                    ["read all"] = await TimeAsync(async () =>
+                    {
+                        readCpu = BenchSupport.CpuSeconds();
+                        Require(await CountAsync(null), clips.Length + 1, "read all");
+                        readCpu = BenchSupport.CpuSeconds() - readCpu;
+                    }),
                     // Per batch: every video's batch read once, averaged; per single clip: 20 reads, averaged.
                     ["read batch"] = await TimeAsync(async () =>
                     {
@@ -142,6 +158,7 @@ internal static class CacheBench
                 if (round >= 0)
                 {
                     foreach ((string name, double seconds) in times) t[name].Add(seconds);
+                    readAllCpu.Add(readCpu);
                 }
             }
         }
@@ -157,15 +174,47 @@ internal static class CacheBench
         report.AppendLine();
         report.AppendLine("**Row shapes** (encode and decode in memory, whole parts, to and from `CachedClip`):");
         report.AppendLine();
-        report.AppendLine("| shape | bytes/clip | vs clip rows | encode clips/s | decode clips/s | decode vs clip rows |");
-        report.AppendLine("|---|---:|---:|---:|---:|---:|");
+        report.AppendLine("| shape | bytes/clip | vs clip rows | encode clips/s | decode clips/s | decode vs clip rows | decode CPU µs/clip |");
+        report.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         string baseline = CacheRowShapes.All[0].Name;
         foreach (CacheRowShapes.Shape shape in CacheRowShapes.All)
         {
             double bytes = shapeBytes[shape.Name] / (double)clips.Length;
             double enc = clips.Length / BenchSupport.Median(shapeEncode[shape.Name]), dec = clips.Length / BenchSupport.Median(shapeDecode[shape.Name]);
             double decBase = clips.Length / BenchSupport.Median(shapeDecode[baseline]);
-            report.AppendLine(inv, $"| {shape.Name} | {bytes:0} | {bytes / (shapeBytes[baseline] / (double)clips.Length):0.00} | {enc:0} | {dec:0} | {dec / decBase:0.00} |");
+            report.AppendLine(inv, $"| {shape.Name} | {bytes:0} | {bytes / (shapeBytes[baseline] / (double)clips.Length):0.00} | {enc:0} | {dec:0} | {dec / decBase:0.00} | {BenchSupport.Median(shapeDecodeCpu[shape.Name]) / clips.Length * 1e6:0} |");
+        }
+
+        // What the read path's checks cost on their own, against an unchecked decode of the same clips: fastest of 20
+        // passes each, the cost when nothing else runs (the medians above move by a third on this shared machine).
+        var checkedParts = new List<byte[]>();
+        foreach (CachedClip[] part in parts) checkedParts.Add(await PartWriter.EncodeAsync(part, "bench", ct));
+        var plainParts = new List<byte[]>();
+        foreach (CachedClip[] part in parts) plainParts.Add(await PartWriter.EncodeAsync(part, "bench", PartWriter.Options, ct, checksum: false));
+        double Fastest(Action pass) => Enumerable.Range(0, 20).Select(_ => { var c = Stopwatch.StartNew(); pass(); return c.Elapsed.TotalSeconds; }).Min();
+        double layout = Fastest(() => { for (int i = 0; i < parts.Length; i++) PartCheck.Run("bench", checkedParts[i], parts[i].Length); });
+        double sums = Fastest(() => { foreach (CachedClip c in clips) RowChecksum.Of(c); });
+        // And the whole read path both ways, pass by pass: today's format-1 parts decoded without checks against
+        // format-2 parts decoded as the cache reads them (layout check, the extra column, every row's checksum). The
+        // order alternates, and CPU time is kept beside wall time: on a loaded machine the wall clock mostly measures
+        // the neighbours, and whichever runs second would inherit the first one's garbage.
+        var decodes = new List<double>();
+        var checkedDecodes = new List<double>();
+        var decodeCpu = new List<double>();
+        var checkedCpu = new List<double>();
+        async Task PassAsync(bool check)
+        {
+            var c = Stopwatch.StartNew();
+            double cpu = BenchSupport.CpuSeconds();
+            for (int i = 0; i < parts.Length; i++) await PartReader.DecodeAsync("bench", check ? checkedParts[i] : plainParts[i], check ? parts[i].Length : null, ct);
+            (check ? checkedCpu : decodeCpu).Add(BenchSupport.CpuSeconds() - cpu);
+            (check ? checkedDecodes : decodes).Add(c.Elapsed.TotalSeconds);
+        }
+
+        for (int pass = 0; pass < ReadPasses; pass++)
+        {
+            await PassAsync(pass % 2 == 1);
+            await PassAsync(pass % 2 == 0);
         }
 
         double Median(string name) => BenchSupport.Median(t[name]);
@@ -178,7 +227,9 @@ internal static class CacheBench
         report.AppendLine("|---|---:|");
         report.AppendLine(inv, $"| bytes per clip on disk | {cacheBytes / (double)clips.Length:0} (raw x, y, visible: {pointFramesPerClip * 9:0}) |");
         report.AppendLine(inv, $"| write, {o.Part} clips per part | {clips.Length / writeS:0} clips/s, {cacheBytes / 1e6 / writeS:0.0} MB/s on disk ({rawMb / writeS:0.0} MB/s of raw tracks) |");
-        report.AppendLine(inv, $"| read all ({clips.Length} clips) | {clips.Length / readS:0} clips/s = rows/s, {clips.Length * pointFramesPerClip / readS / 1e6:0.00} M point-frames/s |");
+        report.AppendLine(inv, $"| read all ({clips.Length} clips) | {clips.Length / readS:0} clips/s = rows/s, {clips.Length * pointFramesPerClip / readS / 1e6:0.00} M point-frames/s; {BenchSupport.Median(readAllCpu) / (clips.Length + 1) * 1e6:0} µs CPU per clip (fastest round: {t["read all"].Min() / (clips.Length + 1) * 1e6:0} µs wall, {readAllCpu.Min() / (clips.Length + 1) * 1e6:0} µs CPU) |");
+        report.AppendLine(inv, $"| checked read vs unchecked (in memory, {ReadPasses} passes each, alternating; median CPU, then fastest wall) | {BenchSupport.Median(decodeCpu) / clips.Length * 1e6:0} → {BenchSupport.Median(checkedCpu) / clips.Length * 1e6:0} µs CPU/clip: {(BenchSupport.Median(checkedCpu) / BenchSupport.Median(decodeCpu) - 1) * 100:+0.0;-0.0}%; fastest wall {decodes.Min() / clips.Length * 1e6:0} → {checkedDecodes.Min() / clips.Length * 1e6:0} µs/clip: {(checkedDecodes.Min() / decodes.Min() - 1) * 100:+0.0;-0.0}% |");
+        report.AppendLine(inv, $"| read-path checks alone (fastest of 20) | layout check {layout / clips.Length * 1e6:0.0} µs/clip + row checksum {sums / clips.Length * 1e6:0.0} µs/clip = {(layout + sums) / decodes.Min() * 100:0.0}% of an unchecked decode ({decodes.Min() / clips.Length * 1e6:0} µs/clip) |");
         report.AppendLine(inv, $"| read one batch (one video: {o.Part} clips, one part; mean over the {parts.Length} videos) | {o.Part / Median("read batch"):0} clips/s, {Median("read batch") * 1e3:0.00} ms per batch |");
         report.AppendLine(inv, $"| read one clip (alone in its part; mean of {SingleReads} reads) | {Median("read one") * 1e3:0.00} ms |");
         report.AppendLine(inv, $"| FinishedClips ({clips.Length + 1} clips, {parts.Length + 1} entries) | {Median("finished") * 1e3:0.00} ms |");

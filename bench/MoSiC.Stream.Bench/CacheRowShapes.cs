@@ -14,16 +14,20 @@ namespace MoSiC.Stream.Bench;
 /// </summary>
 internal static class CacheRowShapes
 {
-    public sealed record Shape(string Name, Func<IReadOnlyList<CachedClip>, CancellationToken, Task<byte[]>> Encode, Func<byte[], CancellationToken, Task<List<CachedClip>>> Decode);
+    /// <summary>A row shape: encode a part, decode it back (given its row count, as a manifest record gives it).</summary>
+    public sealed record Shape(string Name, Func<IReadOnlyList<CachedClip>, CancellationToken, Task<byte[]>> Encode, Func<byte[], int, CancellationToken, Task<List<CachedClip>>> Decode);
 
     public static readonly Shape[] All =
     [
-        new("row per clip (lists)", (c, ct) => PartWriter.EncodeAsync(c, "bench", ct), (b, ct) => PartReader.DecodeAsync("bench", b, ct)),
-        new("row per clip, zstd", (c, ct) => PartWriter.EncodeAsync(c, "bench", Compressed(CompressionMethod.Zstd), ct), (b, ct) => PartReader.DecodeAsync("bench", b, ct)),
-        new("row per clip, zstd fastest", (c, ct) => PartWriter.EncodeAsync(c, "bench", Compressed(CompressionMethod.Zstd, CompressionLevel.Fastest), ct), (b, ct) => PartReader.DecodeAsync("bench", b, ct)),
-        new("row per clip, uncompressed", (c, ct) => PartWriter.EncodeAsync(c, "bench", Compressed(CompressionMethod.None), ct), (b, ct) => PartReader.DecodeAsync("bench", b, ct)),
-        new("row per track (lists over T)", PerTrack.EncodeAsync, PerTrack.DecodeAsync),
-        new("row per point-frame (flat)", PerPointFrame.EncodeAsync, PerPointFrame.DecodeAsync),
+        // The cache's read path: layout check (PartCheck) and a checksum per row (format 2), against format 1 read as
+        // before both existed: what the checks cost a reader.
+        new("row per clip (lists)", (c, ct) => PartWriter.EncodeAsync(c, "bench", ct), (b, rows, ct) => PartReader.DecodeAsync("bench", b, rows, ct)),
+        new("row per clip, format 1 unchecked", (c, ct) => PartWriter.EncodeAsync(c, "bench", PartWriter.Options, ct, checksum: false), (b, _, ct) => PartReader.DecodeAsync("bench", b, null, ct)),
+        new("row per clip, zstd", (c, ct) => PartWriter.EncodeAsync(c, "bench", Compressed(CompressionMethod.Zstd), ct), (b, _, ct) => PartReader.DecodeAsync("bench", b, null, ct)),
+        new("row per clip, zstd fastest", (c, ct) => PartWriter.EncodeAsync(c, "bench", Compressed(CompressionMethod.Zstd, CompressionLevel.Fastest), ct), (b, _, ct) => PartReader.DecodeAsync("bench", b, null, ct)),
+        new("row per clip, uncompressed", (c, ct) => PartWriter.EncodeAsync(c, "bench", Compressed(CompressionMethod.None), ct), (b, _, ct) => PartReader.DecodeAsync("bench", b, null, ct)),
+        new("row per track (lists over T)", PerTrack.EncodeAsync, (b, _, ct) => PerTrack.DecodeAsync(b, ct)),
+        new("row per point-frame (flat)", PerPointFrame.EncodeAsync, (b, _, ct) => PerPointFrame.DecodeAsync(b, ct)),
     ];
 
     private static ParquetOptions Compressed(CompressionMethod method, CompressionLevel level = CompressionLevel.SmallestSize) =>

@@ -1,13 +1,14 @@
 using MoSiC.Stream.Bench;
 using MoSiC.Stream.Bench.Gpu;
 
-// mosic-bench decode [...] | track [...] | cotracker [...] | cache [...] | train [...] | pipeline [...] | eval [...] | weight-change [...] | gpu-check [...]
-if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "cache" or "train" or "pipeline" or "eval" or "weight-change" or "gpu-check"))
+// mosic-bench decode [...] | track [...] | cotracker [...] | cache [...] | identity [...] | train [...] | pipeline [...] | eval [...] | weight-change [...] | gpu-check [...]
+if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "cache" or "identity" or "train" or "pipeline" or "eval" or "weight-change" or "gpu-check"))
 {
     Console.Error.WriteLine(DecodeBenchOptions.Usage);
     Console.Error.WriteLine(TrackBench.Usage);
     Console.Error.WriteLine(CoTrackerBench.Usage);
     Console.Error.WriteLine(CacheBench.Usage);
+    Console.Error.WriteLine(IdentityBench.Usage);
     Console.Error.WriteLine(TrainBench.Usage);
     Console.Error.WriteLine(PipelineBench.Usage);
     Console.Error.WriteLine(EvalBench.Usage);
@@ -56,6 +57,11 @@ if (args[0] == "eval")
 if (args[0] == "pipeline")
 {
     return await PipelineBench.RunAsync(args[1..], cts.Token);
+}
+
+if (args[0] == "identity")
+{
+    return await IdentityBench.RunAsync(args[1..], cts.Token);
 }
 
 if (args[0] == "cache")

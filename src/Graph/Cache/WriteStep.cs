@@ -15,7 +15,9 @@ internal sealed class WriteStep(GraphContext g, Pipe<ReadyClip>? ready)
     {
         try
         {
-            await g.Storage.ExecuteAsync(async token => await g.Cache.WriteAsync(g.Set, batch.Rows, token).ConfigureAwait(false), ct).ConfigureAwait(false);
+            // Each video's content sample goes with its tracks: later runs confirm hash-index hints against it.
+            var samples = batch.Clips.Select(c => c.Video).Where(v => v.Sample is not null).DistinctBy(v => v.Hash).ToDictionary(v => v.Hash, v => v.Sample!, StringComparer.Ordinal);
+            await g.Storage.ExecuteAsync(async token => await g.Cache.WriteAsync(g.Set, batch.Rows, samples, token).ConfigureAwait(false), ct).ConfigureAwait(false);
         }
         catch (IOException e) when (DiskFull.Is(e))
         {

@@ -10,21 +10,26 @@ namespace MoSiC.Stream.Graph.Discover;
 /// <summary>
 /// The videos a run takes: the corpus listing, hashed (the hash index makes this a stat per file on reruns), cut to
 /// the run's shard, with duplicates of the same content kept once. Hashing comes before the graph because the shard
-/// and the training schedule both need to know the corpus up front; decoding, the expensive part, streams.
+/// and the training schedule both need to know the corpus up front; decoding, the expensive part, streams. A hash the
+/// index supplied is only a hint (anyone who can write a shared cache can write the index): each one in this shard is
+/// confirmed before the graph uses it, by the video's content sample against the one recorded with its tracks, or
+/// by a full hash when none is recorded or they differ. A corrected hint that falls in another shard is left to it.
 /// </summary>
 public sealed record CorpusPlan(IReadOnlyList<VideoWork> Videos, int Listed, int OtherShards, int Duplicates, IReadOnlyList<FailureRecord> Failures)
 {
     /// <summary>Videos left out because another path of the corpus has the same content, each naming the one kept.</summary>
     public IReadOnlyList<SkippedInput> DuplicatesOf { get; init; } = [];
 
-    /// <summary>Hashes <paramref name="listing"/> and cuts it to <paramref name="shard"/>.</summary>
-    /// <param name="listing">The corpus's videos, in discovery order.</param>
-    /// <param name="hashes">The cache's hash index.</param>
-    /// <param name="shard">The run's shard.</param>
-    /// <param name="readTimeout">How long one video's hash may take before it is a failure (a stalled network mount
-    /// never returns from a read, and a blocked read cannot be cancelled: the run moves on without it).</param>
-    /// <param name="ct">Stops the planning.</param>
-    public static async Task<CorpusPlan> BuildAsync(IReadOnlyList<VideoSource> listing, HashIndex hashes, ShardSpec shard, TimeSpan readTimeout, CancellationToken ct)
+    /// <summary>Identifies the videos of <paramref name="listing"/> and cuts them to <paramref name="shard"/>.</summary>
+    /// <param name="listing">The corpus videos.</param>
+    /// <param name="hashes">The hash index (hints, and full hashes where needed).</param>
+    /// <param name="shard">This run's shard.</param>
+    /// <param name="recorded">The content sample recorded with a video hash's tracks (the cache's manifest), or null.</param>
+    /// <param name="readTimeout">How long identifying one video may take before it is a failure (a stalled network
+    /// mount never returns from a read, and a blocked read cannot be cancelled: the run moves on without it).</param>
+    /// <param name="ct">Cancels the hashing.</param>
+    public static async Task<CorpusPlan> BuildAsync(IReadOnlyList<VideoSource> listing, HashIndex hashes, ShardSpec shard, Func<string, string?> recorded,
+        TimeSpan readTimeout, CancellationToken ct)
     {
         var videos = new List<VideoWork>();
         var failures = new List<FailureRecord>();
@@ -34,9 +39,15 @@ public sealed record CorpusPlan(IReadOnlyList<VideoWork> Videos, int Listed, int
         foreach (VideoSource video in listing)
         {
             string hash;
+            string? sample;
             try
             {
-                hash = await hashes.HashAsync(video, ct).WaitAsync(readTimeout, ct).ConfigureAwait(false);
+                (hash, sample) = await IdentifyAsync(video, hashes, shard, recorded, ct).WaitAsync(readTimeout, ct).ConfigureAwait(false);
+                if (sample is null)
+                {
+                    otherShards++;
+                    continue;
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -58,12 +69,23 @@ public sealed record CorpusPlan(IReadOnlyList<VideoWork> Videos, int Listed, int
             else
             {
                 seen[hash] = video.Path;
-                videos.Add(new VideoWork(video, hash));
+                videos.Add(new VideoWork(video, hash) { Sample = sample });
             }
         }
 
         await hashes.SaveAsync(CancellationToken.None).ConfigureAwait(false);
         return new CorpusPlan(videos, listing.Count, otherShards, duplicates, failures) { DuplicatesOf = duplicatesOf };
+    }
+
+    // The video's content hash, confirmed when it came from the index's hint, and its content sample; a null sample
+    // when the hash falls in another shard (that shard confirms it).
+    private static async Task<(string Hash, string? Sample)> IdentifyAsync(VideoSource video, HashIndex hashes, ShardSpec shard, Func<string, string?> recorded, CancellationToken ct)
+    {
+        (string hash, bool hinted) = await hashes.LookUpAsync(video, ct).ConfigureAwait(false);
+        if (!shard.Contains(hash)) return (hash, null);
+        string sample = await ContentSample.ComputeAsync(video, ct).ConfigureAwait(false);
+        if (hinted) hash = await hashes.ConfirmAsync(video, hash, sample, recorded(hash), ct).ConfigureAwait(false);
+        return (hash, sample);
     }
 
     /// <summary>

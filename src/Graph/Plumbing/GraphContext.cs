@@ -40,6 +40,11 @@ public sealed class GraphContext(PipelineOptions options, RunMode mode, Trajecto
     /// <summary>Clips of the set found missing in the cache in train mode (they need a track run).</summary>
     public int Uncached;
 
+    /// <summary>Cache parts that failed to read in this run (each quarantined by the cache and recorded once).</summary>
+    public int PartsUnreadable;
+
+    private readonly HashSet<string> _unreadable = new(StringComparer.Ordinal);
+
     private readonly List<Storage.Cache.Claims.VideoClaim> _claims = [];
 
     /// <summary>
@@ -81,6 +86,21 @@ public sealed class GraphContext(PipelineOptions options, RunMode mode, Trajecto
     {
         Stats.Run.VideoFailed();
         Failures.Failed(record);
+    }
+
+    /// <summary>
+    /// A cache part could not be read (the cache has quarantined it): recorded and counted once per part, like a failed
+    /// video, and the run goes on without its clips. Pass it as <see cref="TrajectoryCache.ReadAsync(TrackSet, string?, Action{CacheProblem}?, CancellationToken)"/>'s callback.
+    /// </summary>
+    public void PartUnreadable(CacheProblem problem)
+    {
+        lock (_lock)
+        {
+            if (!_unreadable.Add(problem.Path)) return;
+        }
+
+        Interlocked.Increment(ref PartsUnreadable);
+        Failures.Failed(new Core.Media.FailureRecord(problem.Path, "cache", $"{problem.Kind}: {problem.Detail}"));
     }
 
     public bool IsFinished(string key)

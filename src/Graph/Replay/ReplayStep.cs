@@ -38,11 +38,18 @@ internal sealed class ReplayStep(GraphContext g, Pipe<ReadyClip> output, IReadOn
     {
         VideoSource source = clip.Video.Source;
         CachedClip? tracks;
+        bool partFailed = false;
+        void Skipped(CacheProblem problem)
+        {
+            partFailed = true;
+            g.PartUnreadable(problem);
+        }
+
         try
         {
             tracks = await g.Storage.ExecuteAsync(async token =>
             {
-                await foreach (CachedClip c in g.Cache.ReadAsync(g.Set, clip.Video.Hash, token).ConfigureAwait(false))
+                await foreach (CachedClip c in g.Cache.ReadAsync(g.Set, clip.Video.Hash, Skipped, token).ConfigureAwait(false))
                 {
                     if (c.ClipKey == clip.Key) return c;
                 }
@@ -56,6 +63,7 @@ internal sealed class ReplayStep(GraphContext g, Pipe<ReadyClip> output, IReadOn
             return null;
         }
 
+        if (tracks is null && partFailed) return null; // its part is quarantined, recorded once for all its clips
         if (tracks is null)
         {
             g.Failures.Failed(new FailureRecord(source.Path, "train", $"cached clip {clip.Key} could not be read back; run mosic-stream cache verify"));

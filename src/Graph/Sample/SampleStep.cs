@@ -75,7 +75,7 @@ internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<Re
             return await g.Storage.ExecuteAsync(async token =>
             {
                 var clips = new Dictionary<string, CachedClip>(StringComparer.Ordinal);
-                await foreach (CachedClip clip in g.Cache.ReadAsync(g.Set, videoHash, token).ConfigureAwait(false)) clips[clip.ClipKey] = clip;
+                await foreach (CachedClip clip in g.Cache.ReadAsync(g.Set, videoHash, g.PartUnreadable, token).ConfigureAwait(false)) clips[clip.ClipKey] = clip;
                 return clips;
             }, ct).ConfigureAwait(false);
         }

@@ -63,6 +63,8 @@ public sealed class SafetensorsReader
         var entries = new List<SafetensorsEntry>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var names = new HashSet<string>(StringComparer.Ordinal);
+        // System.Text.Json checks a string's UTF-8 only when it reads it as text, deep inside a tensor's entry.
+        if (!System.Text.Unicode.Utf8.IsValid(header)) throw new InvalidDataException($"{path}: the safetensors header is not UTF-8 text");
         try
         {
             using var doc = JsonDocument.Parse(header);
@@ -162,7 +164,9 @@ public sealed class SafetensorsReader
 
     private static SafetensorsEntry ParseEntry(string path, string name, JsonElement json)
     {
-        string dtypeName = json.GetProperty("dtype").GetString() ?? "";
+        JsonElement Field(string field) =>
+            json.ValueKind == JsonValueKind.Object && json.TryGetProperty(field, out JsonElement value) ? value : throw new InvalidDataException($"{path}: tensor '{name}' has no '{field}'");
+        string dtypeName = Field("dtype").GetString() ?? "";
         var (dtype, size) = dtypeName switch
         {
             "F64" => (ScalarType.Float64, 8),
@@ -177,7 +181,7 @@ public sealed class SafetensorsReader
             "BOOL" => (ScalarType.Bool, 1),
             _ => throw new InvalidDataException($"{path}: tensor '{name}' has unsupported dtype '{dtypeName}'"),
         };
-        JsonElement shapeJson = json.GetProperty("shape"), offsetsJson = json.GetProperty("data_offsets");
+        JsonElement shapeJson = Field("shape"), offsetsJson = Field("data_offsets");
         if (shapeJson.GetArrayLength() > MaxDims || offsetsJson.GetArrayLength() != 2)
             throw new InvalidDataException($"{path}: tensor '{name}' has {shapeJson.GetArrayLength()} dimensions (at most {MaxDims}) and {offsetsJson.GetArrayLength()} data_offsets (2)");
         long[] shape = shapeJson.EnumerateArray().Select(d => d.GetInt64()).ToArray();

@@ -37,7 +37,9 @@ internal static class CacheGc
         HashIndex hashes = HashIndex.Load(cache.Dir);
         if (hashes.Problem is not null) error.WriteLine(hashes.Problem);
         var keep = new HashSet<string>(StringComparer.Ordinal);
-        foreach (VideoSource video in listing.Videos) keep.Add(await hashes.HashAsync(video, ct).ConfigureAwait(false));
+        // Index entries are hints: confirmed against the samples recorded with the tracks before a hash decides what stays.
+        IReadOnlyDictionary<string, string?> samples = cache.RecordedSamples();
+        foreach (VideoSource video in listing.Videos) keep.Add(await hashes.HashAsync(video, h => samples.GetValueOrDefault(h), ct).ConfigureAwait(false));
         if (!request.DryRun) await hashes.SaveAsync(ct).ConfigureAwait(false);
 
         CollectPlan plan = cache.PlanCollect(keep);

@@ -83,7 +83,8 @@ internal static class CacheRuns
         VideoSource source = VideoSource.FromPath(videoPath, options.Corpus.FrameExtensions, options.Corpus.FrameFolderFps);
         HashIndex hashes = HashIndex.Load(cache.Dir);
         if (hashes.Problem is not null) Console.Error.WriteLine(hashes.Problem);
-        string hash = await hashes.HashAsync(source, ct);
+        IReadOnlyDictionary<string, string?> samples = cache.RecordedSamples();
+        string hash = await hashes.HashAsync(source, h => samples.GetValueOrDefault(h), ct);
 
         // With a pipeline named, its own track set; without, the one partition that holds the video.
         TrackSet? set = null;

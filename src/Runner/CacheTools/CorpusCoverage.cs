@@ -26,7 +26,8 @@ internal sealed record CorpusCoverage(string Partition, int Videos, int WithTrac
         var tracked = cache.FinishedClipVideos(set).Values.ToHashSet(StringComparer.Ordinal);
         HashIndex hashes = HashIndex.Load(cache.Dir);
         var byHash = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (VideoSource video in listing.Videos) byHash.TryAdd(await hashes.HashAsync(video, ct).ConfigureAwait(false), video.Path);
+        IReadOnlyDictionary<string, string?> samples = cache.RecordedSamples();
+        foreach (VideoSource video in listing.Videos) byHash.TryAdd(await hashes.HashAsync(video, h => samples.GetValueOrDefault(h), ct).ConfigureAwait(false), video.Path);
         await hashes.SaveAsync(ct).ConfigureAwait(false);
         string[] missing = [.. byHash.Where(v => !tracked.Contains(v.Key)).Select(v => v.Value).Order(StringComparer.Ordinal)];
         return new CorpusCoverage(set.Id, byHash.Count, byHash.Count - missing.Length, missing);

@@ -64,7 +64,8 @@ internal static class RunPreparation
         if (hashes.Problem is not null) log.Write(hashes.Problem);
         QuerySpec queries = QuerySpec.Grid(options.Tracker.Grid);
         TrackSet set = TrackSets.For(options, run.Identity, queries);
-        CorpusPlan plan = await CorpusPlan.BuildAsync(listing.Videos, hashes, request.Shard, TimeSpan.FromSeconds(options.Decode.StallTimeoutSeconds), ct).ConfigureAwait(false);
+        IReadOnlyDictionary<string, string?> samples = cache.RecordedSamples();
+        CorpusPlan plan = await CorpusPlan.BuildAsync(listing.Videos, hashes, request.Shard, h => samples.GetValueOrDefault(h), TimeSpan.FromSeconds(options.Decode.StallTimeoutSeconds), ct).ConfigureAwait(false);
         IReadOnlyDictionary<string, string> finished = cache.FinishedClipVideos(set);
         var planned = plan.Videos.Select(v => v.Hash).ToHashSet(StringComparer.Ordinal);
         int cachedOfCorpus = finished.Values.Count(planned.Contains);

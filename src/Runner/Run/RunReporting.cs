@@ -33,7 +33,11 @@ internal static class RunReporting
         RunSnapshot counts = end.Run;
         log.Result(string.Create(CultureInfo.InvariantCulture,
             $"tracked {counts.ClipsTracked} clips in {executed.Graph.PartsWritten} batches, {counts.ClipsCached} already cached; {counts.VideosDone} of {run.Videos.Count} videos, {counts.VideosFailed} failed; " +
-            $"{end.Elapsed.TotalSeconds:0.0} s; {run.Hashes.Hashed} videos hashed from their bytes"));
+            $"{end.Elapsed.TotalSeconds:0.0} s; {run.Hashes.Hashed} videos hashed from their bytes, {run.Hashes.Confirmed} hash-index hints confirmed by their sample"));
+        if (run.Hashes.Corrected > 0)
+            log.Result($"{run.Hashes.Corrected} hints wrong: the hash index gave hashes those files' bytes do not have (changed under the same size and time, or a forged entry); corrected");
+        if (executed.Context.PartsUnreadable > 0)
+            log.Result($"{executed.Context.PartsUnreadable} cache part(s) could not be read and were quarantined: their clips were left out, the next track tracks them again, and cache verify --repair removes the parts");
         if (executed.Context.Uncached > 0) log.Result($"{executed.Context.Uncached} clips of these videos are not in the cache and were left out: run mosic-stream track first");
         foreach (var failure in executed.Failures.Records) log.Result($"  {failure}");
 

@@ -36,6 +36,12 @@ public enum CacheProblemKind
     /// itself is left for a person to look at).
     /// </summary>
     NotRegularFile,
+
+    /// <summary>
+    /// A part set aside after a read failed (<c>_quarantine/</c>): its clips are not finished, so the next run tracks
+    /// them again. Verify checks the part again: repair drops and deletes it if it is still broken, or lifts the mark.
+    /// </summary>
+    Quarantined,
 }
 
 /// <summary>One problem: its kind, the file (absolute path) and what exactly is wrong.</summary>

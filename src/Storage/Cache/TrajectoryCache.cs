@@ -26,12 +26,14 @@ public sealed class TrajectoryCache
 {
     private readonly ManifestLog _log;
     private readonly PartStore _parts;
+    private readonly PartQuarantine _quarantine;
 
     private TrajectoryCache(string dir, TrajectoryCacheOptions options)
     {
         (Dir, Options) = (dir, options);
         _log = new ManifestLog(CacheLayout.ManifestDir(dir));
         _parts = new PartStore(dir);
+        _quarantine = new PartQuarantine(dir, options.Clock);
     }
 
     /// <summary>The cache folder (absolute).</summary>
@@ -84,6 +86,22 @@ public sealed class TrajectoryCache
     }
 
     /// <summary>
+    /// The content sample recorded with the tracks of each video (video hash → sample), over every partition. A video
+    /// whose parts record different samples maps to null: no sample vouches for it, so a hint naming it is hashed in full.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> RecordedSamples()
+    {
+        var samples = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (video, sample) in State().Parts.Where(p => p.Samples is not null).SelectMany(p => p.Samples!))
+        {
+            if (sample is not { Length: 64 } || sample.AsSpan().ContainsAnyExcept("0123456789abcdef")) continue;
+            samples[video] = samples.TryGetValue(video, out string? known) && known != sample ? null : sample;
+        }
+
+        return samples;
+    }
+
+    /// <summary>
     /// Claims <paramref name="videoHash"/> for tracking into <paramref name="set"/> (see <see cref="VideoClaim"/>), or
     /// returns null when another live run holds it. Dispose the claim once its clips are written (or the run ends).
     /// </summary>
@@ -95,7 +113,13 @@ public sealed class TrajectoryCache
 
     /// <summary>Writes <paramref name="clips"/> as one part of <paramref name="set"/>'s partition, atomically, then records it in the manifest.</summary>
     /// <exception cref="ArgumentException">A clip is malformed (the message names it and the field), its key is not the one <paramref name="set"/> gives it, or a key appears twice.</exception>
-    public async Task WriteAsync(TrackSet set, IReadOnlyList<CachedClip> clips, CancellationToken ct)
+    public Task WriteAsync(TrackSet set, IReadOnlyList<CachedClip> clips, CancellationToken ct) => WriteAsync(set, clips, null, ct);
+
+    /// <summary>
+    /// The same, recording with the part the content sample of each video the clips came from (video hash → sample:
+    /// <see cref="Identity.ContentSample"/>), which later runs check hash-index hints against (<see cref="RecordedSamples"/>).
+    /// </summary>
+    public async Task WriteAsync(TrackSet set, IReadOnlyList<CachedClip> clips, IReadOnlyDictionary<string, string>? samples, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(clips);
@@ -104,7 +128,7 @@ public sealed class TrajectoryCache
 
         Options.Faults?.BeforeWrite(CacheLayout.PartitionDir(Dir, set.Id));
         await TrackSetFile.EnsureAsync(Dir, set, ct).ConfigureAwait(false);
-        PartRecord part = await _parts.WriteAsync(set, clips, ct).ConfigureAwait(false);
+        PartRecord part = await _parts.WriteAsync(set, clips, ct, samples).ConfigureAwait(false);
         Options.Faults?.BeforeWrite(CacheLayout.ManifestDir(Dir));
         // The entry last: until it exists the part is an orphan that no reader trusts.
         ManifestBody entry = await _log.AppendAsync(snapshot: false, n => new ManifestBody
@@ -115,6 +139,8 @@ public sealed class TrajectoryCache
             Writer = Snapshots.Writer,
             Parts = [part],
         }, ct).ConfigureAwait(false);
+        // Written again (a quarantined part's clips tracked anew): the new bytes stand, the mark goes.
+        _quarantine.Lift(part.Partition, part.File);
         await CompactIfDueAsync(entry.Sequence, ct).ConfigureAwait(false);
     }
 
@@ -123,24 +149,29 @@ public sealed class TrajectoryCache
 
     /// <summary>
     /// Every finished clip of <paramref name="set"/> (only those of <paramref name="videoHash"/> unless it is null),
-    /// each once, from parts whose bytes match their manifest record. A part that fails (missing, damaged) is skipped
-    /// and passed to <paramref name="skipped"/>; verify --repair makes such clips unfinished so they are recomputed.
+    /// each once, from parts whose bytes match their manifest record. A part that fails (missing, damaged, a name that
+    /// is not ours) is skipped and passed to <paramref name="skipped"/>, and a part that fails to read is quarantined:
+    /// its clips stop counting as finished, so the next run tracks them again (verify --repair removes it). Parts
+    /// quarantined earlier are skipped and passed to <paramref name="skipped"/> as well.
     /// </summary>
     public async IAsyncEnumerable<CachedClip> ReadAsync(TrackSet set, string? videoHash, Action<CacheProblem>? skipped, [EnumeratorCancellation] CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(set);
         var yielded = new HashSet<string>(StringComparer.Ordinal);
         CacheState state = State();
-        foreach (PartRecord foreign in state.Unconfined.Where(p => p.Partition == set.Id && (videoHash is null || p.Clips.Any(c => c.Video == videoHash))))
+        bool Wanted(PartRecord p) => p.Partition == set.Id && (videoHash is null || p.Clips.Any(c => c.Video == videoHash));
+        foreach (PartRecord foreign in state.Unconfined.Where(Wanted))
             skipped?.Invoke(new CacheProblem(CacheProblemKind.UnsafePath, CacheLayout.ManifestDir(Dir), CacheLayout.Unconfined(foreign.Partition, foreign.File)!));
-        foreach (PartRecord part in state.PartsOf(set.Id))
+        foreach (PartRecord aside in state.Quarantined.Where(Wanted))
+            skipped?.Invoke(new CacheProblem(CacheProblemKind.Quarantined, _parts.PathOf(aside), "quarantined after a failed read: its clips are tracked again by the next track; cache verify --repair removes it"));
+        foreach (PartRecord part in state.Parts.Where(Wanted))
         {
-            if (videoHash is not null && !part.Clips.Any(c => c.Video == videoHash)) continue;
             if (part.Clips.All(c => yielded.Contains(c.Key))) continue;
             Options.Faults?.BeforeRead(_parts.PathOf(part));
             (List<CachedClip>? clips, CacheProblem? problem) = await _parts.LoadAsync(part, ct).ConfigureAwait(false);
             if (problem is not null)
             {
+                await _quarantine.AddAsync(part, problem, ct).ConfigureAwait(false);
                 skipped?.Invoke(problem);
                 continue;
             }
@@ -170,7 +201,7 @@ public sealed class TrajectoryCache
     /// </summary>
     public async Task<VerifyReport> VerifyAsync(bool repair, CancellationToken ct)
     {
-        var verifier = new Verifier(Dir, _log, _parts, Options);
+        var verifier = new Verifier(Dir, _log, _parts, _quarantine, Options);
         if (!repair) return await verifier.RunAsync(false, ct).ConfigureAwait(false);
         using MaintenanceLock held = await LockAsync(ct).ConfigureAwait(false);
         return await verifier.RunAsync(true, ct).ConfigureAwait(false);
@@ -184,7 +215,7 @@ public sealed class TrajectoryCache
     {
         ArgumentNullException.ThrowIfNull(keepVideoHashes);
         using MaintenanceLock held = await LockAsync(ct).ConfigureAwait(false);
-        return await new Collector(Dir, _log, _parts, Options).RunAsync(keepVideoHashes, ct).ConfigureAwait(false);
+        return await new Collector(Dir, _log, _parts, _quarantine, Options).RunAsync(keepVideoHashes, ct).ConfigureAwait(false);
     }
 
     /// <summary>What <see cref="CollectAsync"/> would remove for <paramref name="keepVideoHashes"/> now (gc --dry-run, and gc's safety checks); changes nothing.</summary>
@@ -227,7 +258,8 @@ public sealed class TrajectoryCache
         await TrackExporter.WriteAsync(clips.OrderBy(c => c.ClipIndex), format, output, ct).ConfigureAwait(false);
     }
 
-    private CacheState State() => CacheState.From(_log.ReadAll());
+    // Readers' view: quarantined parts set aside. Maintenance reads the manifest itself and sees every record.
+    private CacheState State() => CacheState.From(_log.ReadAll(), _quarantine.Read());
 
     private Task<MaintenanceLock> LockAsync(CancellationToken ct) =>
         MaintenanceLock.AcquireAsync(Path.Combine(Dir, CacheLayout.LockFile), Options.LockTimeout, Options.Clock, ct);

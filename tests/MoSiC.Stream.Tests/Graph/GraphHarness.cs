@@ -55,7 +55,8 @@ internal sealed class GraphHarness : IDisposable
         var stats = new PipelineStats();
         var listing = CorpusDiscovery.Discover(Options.Corpus, Options.Corpus.ResolvedRoot);
         TrajectoryCache cache = TrajectoryCache.Open(Options.Cache.Dir, new TrajectoryCacheOptions { Faults = faults });
-        var plan = await CorpusPlan.BuildAsync(listing.Videos, HashIndex.Load(cache.Dir), shard ?? ShardSpec.All, TimeSpan.FromMinutes(1), default);
+        IReadOnlyDictionary<string, string?> samples = cache.RecordedSamples();
+        var plan = await CorpusPlan.BuildAsync(listing.Videos, HashIndex.Load(cache.Dir), shard ?? ShardSpec.All, h => samples.GetValueOrDefault(h), TimeSpan.FromMinutes(1), default);
         QuerySpec queries = QuerySpec.Grid(Options.Tracker.Grid);
         TrackSet set = TrackSets.For(Options, TrackerFactory.Identity(Options.Tracker), queries);
         var failures = new FailureLog(Options.Runtime.MaxConsecutiveFailures, Log.Enqueue, _ => { });

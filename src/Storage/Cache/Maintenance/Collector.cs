@@ -10,7 +10,7 @@ namespace MoSiC.Stream.Storage.Cache.Maintenance;
 /// recomputed later), never half-copied. Records naming paths that are not ours are left out of the snapshot (as
 /// repair does) and reported; deletes go through <see cref="PartStore.TryDelete"/>, so only our regular files go.
 /// </summary>
-internal sealed class Collector(string dir, ManifestLog log, PartStore parts, TrajectoryCacheOptions options)
+internal sealed class Collector(string dir, ManifestLog log, PartStore parts, Files.PartQuarantine quarantine, TrajectoryCacheOptions options)
 {
     /// <summary>What <see cref="RunAsync"/> would remove from <paramref name="state"/> for <paramref name="keep"/>, from the manifest alone.</summary>
     public static CollectPlan Plan(CacheState state, IReadOnlySet<string> keep)
@@ -48,7 +48,7 @@ internal sealed class Collector(string dir, ManifestLog log, PartStore parts, Tr
             if (problem is not null) continue;
             TrackSet set = TrackSetFile.TryRead(dir, part.Partition)
                 ?? throw new InvalidOperationException($"{parts.PathOf(part)}: cannot rewrite the part: its partition's {CacheLayout.SetFile} is missing, unreadable or describes another partition");
-            result.Add(await parts.WriteAsync(set, clips!.Where(c => keep.Contains(c.VideoHash)), ct).ConfigureAwait(false));
+            result.Add(await parts.WriteAsync(set, clips!.Where(c => keep.Contains(c.VideoHash)), ct, part.Samples).ConfigureAwait(false));
             rewritten++;
         }
 
@@ -59,7 +59,11 @@ internal sealed class Collector(string dir, ManifestLog log, PartStore parts, Tr
         // Delete only files the manifest no longer names: a writer may have re-added the same part since our read.
         var named = CacheState.From(log.ReadAll(ct)).Parts.Select(p => p.Id).ToHashSet();
         long freed = 0;
-        foreach ((string partition, string file) in retired.Select(p => p.Id).Distinct().Where(id => !named.Contains(id))) freed += parts.TryDelete(partition, file);
+        foreach ((string partition, string file) in retired.Select(p => p.Id).Distinct().Where(id => !named.Contains(id)))
+        {
+            freed += parts.TryDelete(partition, file);
+            quarantine.Lift(partition, file);
+        }
 
         int removed = state.Parts.SelectMany(p => p.Clips).Where(c => !keep.Contains(c.Video)).Select(c => c.Key).Distinct().Count();
         return new CollectReport(removed, retired.Count - rewritten, rewritten, freed) { Skipped = skipped };

@@ -13,7 +13,7 @@ namespace MoSiC.Stream.Storage.Cache.Maintenance;
 /// regular files with our names directly in a partition or the manifest folder; a record naming anything else is
 /// dropped from the manifest and nothing on the disk is touched.
 /// </summary>
-internal sealed class Verifier(string dir, ManifestLog log, PartStore parts, TrajectoryCacheOptions options)
+internal sealed class Verifier(string dir, ManifestLog log, PartStore parts, Files.PartQuarantine quarantine, TrajectoryCacheOptions options)
 {
     public async Task<VerifyReport> RunAsync(bool repair, CancellationToken ct)
     {
@@ -36,15 +36,35 @@ internal sealed class Verifier(string dir, ManifestLog log, PartStore parts, Tra
         foreach (PartRecord foreign in state.Unconfined)
             Found(new CacheProblem(CacheProblemKind.UnsafePath, log.Dir, CacheLayout.Unconfined(foreign.Partition, foreign.File)!), () => { });
 
+        // Quarantined parts are checked like any other: still broken, they go; reading correctly now, the mark goes.
+        var marks = quarantine.Read();
         var broken = new HashSet<(string, string)>();
         foreach (PartRecord part in state.Parts)
         {
             (_, CacheProblem? problem) = await parts.LoadAsync(part, ct).ConfigureAwait(false);
-            if (problem is null) continue;
+            bool marked = marks.TryGetValue(part.Id, out string? sha) && sha == part.Sha256;
+            if (problem is null)
+            {
+                if (marked)
+                    Found(new CacheProblem(CacheProblemKind.Quarantined, parts.PathOf(part), "quarantined after a failed read, but reads correctly now; repair lifts the mark"), () => quarantine.Lift(part.Partition, part.File));
+                continue;
+            }
+
             broken.Add(part.Id);
             Found(problem, problem.Kind is CacheProblemKind.PartMissing or CacheProblemKind.NotRegularFile or CacheProblemKind.UnsafePath
-                ? () => { } // dropped from the manifest; nothing of ours to delete
-                : () => parts.TryDelete(part.Partition, part.File));
+                ? () => quarantine.Lift(part.Partition, part.File) // dropped from the manifest; nothing of ours to delete
+                : () =>
+                {
+                    parts.TryDelete(part.Partition, part.File);
+                    quarantine.Lift(part.Partition, part.File);
+                });
+        }
+
+        var recorded = state.Parts.Select(p => (p.Id, p.Sha256)).ToHashSet();
+        foreach ((string setId, string name, var mark) in quarantine.Marks())
+        {
+            if (mark is not null && recorded.Contains(((mark.Partition, mark.File), mark.Sha256))) continue;
+            Found(new CacheProblem(CacheProblemKind.Quarantined, quarantine.PathOf(setId, name), "a quarantine mark for no live part (or not one we wrote)"), () => quarantine.Remove(setId, name));
         }
 
         var live = state.Parts.Select(p => p.Id).ToHashSet();

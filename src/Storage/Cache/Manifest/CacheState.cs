@@ -6,8 +6,8 @@ namespace MoSiC.Stream.Storage.Cache.Manifest;
 /// </summary>
 internal sealed class CacheState
 {
-    private CacheState(IReadOnlyList<EntryFile> entries, EntryFile? snapshot, IReadOnlyList<PartRecord> parts, IReadOnlyList<PartRecord> unconfined) =>
-        (Entries, Snapshot, Parts, Unconfined) = (entries, snapshot, parts, unconfined);
+    private CacheState(IReadOnlyList<EntryFile> entries, EntryFile? snapshot, IReadOnlyList<PartRecord> parts, IReadOnlyList<PartRecord> unconfined, IReadOnlyList<PartRecord> quarantined) =>
+        (Entries, Snapshot, Parts, Unconfined, Quarantined) = (entries, snapshot, parts, unconfined, quarantined);
 
     /// <summary>Every entry file read, valid or not.</summary>
     public IReadOnlyList<EntryFile> Entries { get; }
@@ -24,23 +24,33 @@ internal sealed class CacheState
     /// </summary>
     public IReadOnlyList<PartRecord> Unconfined { get; }
 
+    /// <summary>Live records set aside after a failed read (readers' view only; <see cref="Parts"/> leaves them out).</summary>
+    public IReadOnlyList<PartRecord> Quarantined { get; }
+
     /// <summary>The highest entry number seen.</summary>
     public long Through => Entries.Select(e => e.Sequence).DefaultIfEmpty(0).Max();
 
-    public static CacheState From(IReadOnlyList<EntryFile> entries)
+    /// <summary>
+    /// The state the entries describe. With <paramref name="quarantined"/> (readers), records a quarantine mark names
+    /// with the same SHA-256 move from <see cref="Parts"/> to <see cref="Quarantined"/>; maintenance passes none and
+    /// sees every live record.
+    /// </summary>
+    public static CacheState From(IReadOnlyList<EntryFile> entries, IReadOnlyDictionary<(string, string), string>? quarantined = null)
     {
         // "Newest complete one wins": the valid snapshot with the highest number; a torn newer one is passed over.
         EntryFile? snapshot = entries.Where(e => e.Snapshot && e.IsValid).MaxBy(e => e.Sequence);
         var parts = new List<PartRecord>();
         var unconfined = new List<PartRecord>();
+        var aside = new List<PartRecord>();
         var seen = new HashSet<(string, string)>();
         void Add(IEnumerable<PartRecord> more)
         {
             foreach (PartRecord part in more)
             {
                 if (!seen.Add(part.Id)) continue;
-                if (CacheLayout.Unconfined(part.Partition, part.File) is null) parts.Add(part);
-                else unconfined.Add(part);
+                if (CacheLayout.Unconfined(part.Partition, part.File) is not null) unconfined.Add(part);
+                else if (quarantined is not null && quarantined.TryGetValue(part.Id, out string? sha) && sha == part.Sha256) aside.Add(part);
+                else parts.Add(part);
             }
         }
 
@@ -50,7 +60,7 @@ internal sealed class CacheState
             if (snapshot is null || !snapshot.Body!.Covers(delta.Sequence)) Add(delta.Body!.Parts);
         }
 
-        return new CacheState(entries, snapshot, parts, unconfined);
+        return new CacheState(entries, snapshot, parts, unconfined, aside);
     }
 
     /// <summary>Live parts of one partition.</summary>

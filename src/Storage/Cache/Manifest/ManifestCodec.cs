@@ -26,6 +26,14 @@ internal static class ManifestCodec
     /// <summary>The body, or null with <paramref name="why"/> when the bytes are not a complete, intact entry.</summary>
     public static ManifestBody? TryDecode(ReadOnlySpan<byte> bytes, out string why)
     {
+        // System.Text.Json checks a string's UTF-8 only when it is read as text: a forged body with a bad byte would
+        // otherwise throw from GetRawText below rather than fail here.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            why = "not UTF-8 text";
+            return null;
+        }
+
         try
         {
             using JsonDocument doc = JsonDocument.Parse(bytes.ToArray());

@@ -8,6 +8,13 @@ internal sealed record ClipRef(string Key, string Video);
 /// <summary>One part file as the manifest records it: where it is, what it holds, and what its bytes must hash to.</summary>
 internal sealed record PartRecord(string Partition, string File, int Rows, long Bytes, string Sha256, IReadOnlyList<ClipRef> Clips)
 {
+    /// <summary>
+    /// The content sample (<c>Identity.ContentSample</c>) of each video whose clips the part holds, taken by the writer
+    /// that tracked them; a hint from the hash index is trusted only when the file's sample equals this. Null in
+    /// entries written before it (then hints are confirmed by a full hash).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Samples { get; init; }
+
     /// <summary>Partition and file: the identity of a part across entries.</summary>
     [JsonIgnore]
     public (string Partition, string File) Id => (Partition, File);

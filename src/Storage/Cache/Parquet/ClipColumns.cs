@@ -29,14 +29,21 @@ internal static class ClipColumns
     /// <summary>Null (the list itself, not its elements) when the tracker has no confidence.</summary>
     public static readonly ListField Confidence = List<float>("confidence");
 
+    /// <summary>Format 2 on: <see cref="RowChecksum"/> of the row's decoded fields.</summary>
+    public static readonly DataField<long> Checksum = new("row_checksum");
+
     public static readonly ParquetSchema Schema = new(
         ClipKey, VideoHash, VideoPath, ClipIndex, FrameIndices, TimestampsSeconds, Width, Height, Frames, Points,
-        QueryFrame, QueryX, QueryY, X, Y, Visible, Confidence);
+        QueryFrame, QueryX, QueryY, X, Y, Visible, Confidence, Checksum);
 
-    /// <summary>Footer key-value metadata: the layout version, so a future reader can tell old parts apart.</summary>
+    /// <summary>Footer key-value metadata: the layout version, so a reader can tell old parts apart.</summary>
     public const string FormatKey = "mosic.cache.format";
 
-    public const string FormatValue = "clip-rows/1";
+    /// <summary>What parts are written as: format 2 adds <see cref="Checksum"/>.</summary>
+    public const string FormatValue = "clip-rows/2";
+
+    /// <summary>Parts written before the row checksum (no <see cref="Checksum"/> column): still read, unchecked.</summary>
+    public const string FormatWithoutChecksum = "clip-rows/1";
 
     /// <summary>Footer key-value metadata: the canonical text of the part's track set.</summary>
     public const string TrackSetKey = "mosic.cache.track_set";

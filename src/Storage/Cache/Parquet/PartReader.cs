@@ -9,34 +9,40 @@ namespace MoSiC.Stream.Storage.Cache.Parquet;
 /// </summary>
 internal static class PartReader
 {
-    /// <summary>All rows of the part held in <paramref name="bytes"/> (read from <paramref name="file"/>, named in errors).</summary>
-    public static async Task<List<CachedClip>> DecodeAsync(string file, byte[] bytes, CancellationToken ct)
+    /// <summary>
+    /// All rows of the part held in <paramref name="bytes"/> (read from <paramref name="file"/>, named in errors), which
+    /// its manifest record says holds <paramref name="rows"/> rows. The layout is checked first (<see cref="PartCheck"/>;
+    /// null <paramref name="rows"/> skips it, for bytes just encoded in this process: the benchmark's other codecs), and
+    /// anything Parquet.Net throws becomes an <see cref="InvalidDataException"/> naming the file.
+    /// </summary>
+    public static async Task<List<CachedClip>> DecodeAsync(string file, byte[] bytes, long? rows, CancellationToken ct)
     {
-        using var stream = new MemoryStream(bytes, writable: false);
-        ParquetReader reader;
+        if (rows is not null) PartCheck.Run(file, bytes, rows.Value);
         try
         {
-            reader = await ParquetReader.CreateAsync(stream, PartWriter.Options, leaveStreamOpen: true, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException or NotSupportedException)
-        {
-            throw new InvalidDataException($"{file}: not a readable Parquet file ({e.Message})", e);
-        }
-
-        await using (reader.ConfigureAwait(false))
-        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            await using ParquetReader reader = await ParquetReader.CreateAsync(stream, PartWriter.Options, leaveStreamOpen: true, ct).ConfigureAwait(false);
+            // Format 2 parts carry a checksum per row; format 1 parts (written before it) read as they always did.
+            string format = reader.CustomMetadata.GetValueOrDefault(ClipColumns.FormatKey) ?? ClipColumns.FormatWithoutChecksum;
+            if (format is not (ClipColumns.FormatValue or ClipColumns.FormatWithoutChecksum))
+                throw new InvalidDataException($"{file}: part format '{format}', which this version does not read");
             var clips = new List<CachedClip>();
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
                 using ParquetRowGroupReader group = reader.OpenRowGroupReader(g);
-                clips.AddRange(await ReadGroupAsync(file, reader.Schema, group, ct).ConfigureAwait(false));
+                clips.AddRange(await ReadGroupAsync(file, reader.Schema, group, format == ClipColumns.FormatValue, ct).ConfigureAwait(false));
             }
 
             return clips;
         }
+        catch (Exception e) when (e is not (InvalidDataException or OperationCanceledException or OutOfMemoryException))
+        {
+            // Parquet.Net's own errors (Thrift, overflow, null references on a malformed file): the part is unreadable.
+            throw new InvalidDataException($"{file}: not a readable part ({e.GetType().Name}: {e.Message})", e);
+        }
     }
 
-    private static async Task<CachedClip[]> ReadGroupAsync(string file, ParquetSchema schema, ParquetRowGroupReader group, CancellationToken ct)
+    private static async Task<CachedClip[]> ReadGroupAsync(string file, ParquetSchema schema, ParquetRowGroupReader group, bool checksummed, CancellationToken ct)
     {
         var columns = new ColumnSource(file, schema, group);
         int rows = checked((int)group.RowCount);
@@ -57,6 +63,7 @@ internal static class PartReader
         float[]?[] y = await columns.ListsAsync<float>(ClipColumns.Y, rows, ct).ConfigureAwait(false);
         bool[]?[] visible = await columns.ListsAsync<bool>(ClipColumns.Visible, rows, ct).ConfigureAwait(false);
         float[]?[] confidence = await columns.ListsAsync<float>(ClipColumns.Confidence, rows, ct).ConfigureAwait(false);
+        long[]? checksums = checksummed ? await columns.ScalarsAsync<long>(ClipColumns.Checksum, rows, ct).ConfigureAwait(false) : null;
 
         var clips = new CachedClip[rows];
         for (int r = 0; r < rows; r++)
@@ -77,6 +84,8 @@ internal static class PartReader
             };
             string? problem = ClipValidation.ShapeProblem(clips[r]);
             if (problem is not null) throw new InvalidDataException($"{file}: row {r} (clip {keys[r]}): {problem}");
+            if (checksums is not null && RowChecksum.Of(clips[r]) != checksums[r])
+                throw new InvalidDataException($"{file}: row {r} (clip {keys[r]}) fails its row checksum: a value changed after it was written");
         }
 
         return clips;

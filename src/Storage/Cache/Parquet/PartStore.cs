@@ -16,7 +16,7 @@ internal sealed class PartStore(string dir)
     /// <paramref name="set"/>: temporary file, fsync, rename, folder fsync. Returns the record for a manifest entry.
     /// The partition folder must exist (<see cref="TrackSetFile.EnsureAsync"/>).
     /// </summary>
-    public async Task<PartRecord> WriteAsync(TrackSet set, IEnumerable<CachedClip> clips, CancellationToken ct)
+    public async Task<PartRecord> WriteAsync(TrackSet set, IEnumerable<CachedClip> clips, CancellationToken ct, IReadOnlyDictionary<string, string>? samples = null)
     {
         CachedClip[] sorted = clips
             .OrderBy(c => c.VideoHash, StringComparer.Ordinal).ThenBy(c => c.ClipIndex).ThenBy(c => c.ClipKey, StringComparer.Ordinal)
@@ -38,7 +38,11 @@ internal sealed class PartStore(string dir)
         }
 
         DirectorySync.Flush(Path.GetDirectoryName(path)!);
-        return new PartRecord(setId, name, sorted.Length, bytes.LongLength, sha, sorted.Select(c => new ClipRef(c.ClipKey, c.VideoHash)).ToArray());
+        var videos = sorted.Select(c => c.VideoHash).ToHashSet(StringComparer.Ordinal);
+        return new PartRecord(setId, name, sorted.Length, bytes.LongLength, sha, sorted.Select(c => new ClipRef(c.ClipKey, c.VideoHash)).ToArray())
+        {
+            Samples = samples?.Where(s => videos.Contains(s.Key)).ToDictionary(StringComparer.Ordinal) is { Count: > 0 } mine ? mine : null,
+        };
     }
 
     /// <summary>The path of a recorded part whose names are ours; for any other record, the manifest folder (where the bad name is).</summary>
@@ -86,7 +90,7 @@ internal sealed class PartStore(string dir)
         List<CachedClip> clips;
         try
         {
-            clips = await PartReader.DecodeAsync(path, bytes, ct).ConfigureAwait(false);
+            clips = await PartReader.DecodeAsync(path, bytes, part.Rows, ct).ConfigureAwait(false);
         }
         catch (InvalidDataException e)
         {

@@ -10,16 +10,21 @@ internal static class PartWriter
     public static Task<byte[]> EncodeAsync(IReadOnlyList<CachedClip> clips, string trackSet, CancellationToken ct) =>
         EncodeAsync(clips, trackSet, Options, ct);
 
-    /// <summary>The same with other Parquet settings (the benchmark compares compression methods with it).</summary>
-    internal static async Task<byte[]> EncodeAsync(IReadOnlyList<CachedClip> clips, string trackSet, ParquetOptions options, CancellationToken ct)
+    /// <summary>
+    /// The same with other Parquet settings (the benchmark compares compression methods with it) and, with
+    /// <paramref name="checksum"/> false, in format 1 (no row checksum: the parts caches hold from before it, which
+    /// tests and the benchmark need).
+    /// </summary>
+    internal static async Task<byte[]> EncodeAsync(IReadOnlyList<CachedClip> clips, string trackSet, ParquetOptions options, CancellationToken ct, bool checksum = true)
     {
         using var buffer = new MemoryStream();
+        ParquetSchema schema = checksum ? ClipColumns.Schema : new ParquetSchema(ClipColumns.Schema.Fields.Where(f => f != ClipColumns.Checksum).ToArray());
         // Parquet writes its footer on dispose: the footer is in the buffer only after this block.
-        await using (ParquetWriter writer = await ParquetWriter.CreateAsync(ClipColumns.Schema, buffer, options, cancellationToken: ct).ConfigureAwait(false))
+        await using (ParquetWriter writer = await ParquetWriter.CreateAsync(schema, buffer, options, cancellationToken: ct).ConfigureAwait(false))
         {
             writer.CustomMetadata = new Dictionary<string, string>
             {
-                [ClipColumns.FormatKey] = ClipColumns.FormatValue,
+                [ClipColumns.FormatKey] = checksum ? ClipColumns.FormatValue : ClipColumns.FormatWithoutChecksum,
                 [ClipColumns.TrackSetKey] = trackSet,
             };
             using ParquetRowGroupWriter group = writer.CreateRowGroup();
@@ -40,6 +45,7 @@ internal static class PartWriter
             await ListColumn.WriteAsync(group, ClipColumns.Y, clips.Select(c => c.Y).ToArray(), ct).ConfigureAwait(false);
             await ListColumn.WriteAsync(group, ClipColumns.Visible, clips.Select(c => c.Visible).ToArray(), ct).ConfigureAwait(false);
             await ListColumn.WriteAsync(group, ClipColumns.Confidence, clips.Select(c => c.Confidence).ToArray(), ct).ConfigureAwait(false);
+            if (checksum) await group.WriteAsync<long>(ClipColumns.Checksum, clips.Select(RowChecksum.Of).ToArray(), null, null, ct).ConfigureAwait(false);
             group.CompleteValidate();
         }
 

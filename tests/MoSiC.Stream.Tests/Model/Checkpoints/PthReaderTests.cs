@@ -27,9 +27,8 @@ public sealed class PthReaderTests : IDisposable
 
     private static string Refused(string path)
     {
-        var started = System.Diagnostics.Stopwatch.StartNew();
+        // No clock here (unit tests assert no times): a reader that re-expanded shared children would hang this test.
         var e = Assert.Throws<InvalidDataException>(() => CheckpointFile.Read(path));
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
         Assert.Contains(path, e.Message);
         return e.Message;
     }

@@ -71,6 +71,40 @@ public sealed class HostileCacheCliTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_forged_identity_entry_does_not_make_a_new_video_take_another_videos_tracks()
+    {
+        Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
+        Corpus();
+        Assert.Equal(0, Cli("track", "p.json").Code);
+        var original = Cli("cache", "export", "data/v0.mp4", "--pipeline", "p.json");
+        Assert.Equal(0, original.Code);
+
+        // A new video, and an entry that gives its path, size and time v0's hash (anyone who can write the cache can).
+        Ffmpeg.TestPattern(_dir.File("data/v2.mp4"), 128, 96, 24, 45);
+        var index = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_dir.File("cache/_identity.json")))!.AsObject();
+        string v0 = index.Select(e => e.Key).Single(k => k.EndsWith("v0.mp4", StringComparison.Ordinal));
+        string v2 = v0[..^"v0.mp4".Length] + "v2.mp4";
+        var stolen = index[v0]!.DeepClone().AsObject();
+        stolen["Bytes"] = new FileInfo(_dir.File("data/v2.mp4")).Length;
+        stolen["ModifiedTicks"] = File.GetLastWriteTimeUtc(_dir.File("data/v2.mp4")).Ticks;
+        index[v2] = stolen;
+        File.WriteAllText(_dir.File("cache/_identity.json"), index.ToJsonString());
+
+        var export = Cli("cache", "export", "data/v2.mp4", "--pipeline", "p.json");
+        Assert.NotEqual(original.Out, export.Out); // not cached yet: no tracks of another video handed out under its name
+        var track = Cli("track", "p.json");
+        Assert.True(track.Code == 0, track.Out + track.Err);
+        Assert.Equal((2, 4), TrackTotals.Parse(track.Out)); // v2's 2 clips are tracked, v0's and v1's 4 are cached
+        Assert.Contains("1 hints wrong", track.Out);
+        var exported = Cli("cache", "export", "data/v2.mp4", "--pipeline", "p.json");
+        Assert.Equal(0, exported.Code);
+        Assert.NotEqual(original.Out, exported.Out);
+        // The forged entry did not survive the run.
+        var after = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_dir.File("cache/_identity.json")))!.AsObject();
+        Assert.NotEqual(index[v0]!["Sha256"]!.GetValue<string>(), after[v2]!["Sha256"]!.GetValue<string>());
+    }
+
+    [SkippableFact]
     public void Links_to_dev_zero_and_pipes_in_the_cache_end_as_messages_with_bounded_memory()
     {
         Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);

@@ -47,23 +47,30 @@ public sealed class TrainCliTests : IDisposable
     }
 
     [SkippableFact]
-    public void A_video_that_no_longer_decodes_leaves_its_clips_out_and_the_run_goes_on()
+    public void A_video_whose_bytes_changed_under_the_same_size_and_time_is_hashed_again_and_its_old_clips_are_not_used()
     {
         Skip.IfNot(ExternalTools.Available, ExternalTools.MissingReason);
         Corpus(1);
         Assert.Equal(0, Cli("track", "p.json").Code);
 
-        // Same size and modification time, other bytes: the hash index still vouches for it, the decoder cannot read it.
-        string broken = _dir.File("data/v1.mp4");
-        DateTime written = File.GetLastWriteTimeUtc(broken);
-        File.WriteAllBytes(broken, new byte[new FileInfo(broken).Length]);
-        File.SetLastWriteTimeUtc(broken, written);
+        // Same size and modification time, other bytes: the hash index's entry is only a hint, and the video's content
+        // sample no longer matches the one recorded with its tracks, so it is hashed again and its old clips left alone
+        // (before issue #19 the index vouched for it, and its decode then failed in train).
+        string changed = _dir.File("data/v1.mp4");
+        DateTime written = File.GetLastWriteTimeUtc(changed);
+        File.WriteAllBytes(changed, new byte[new FileInfo(changed).Length]);
+        File.SetLastWriteTimeUtc(changed, written);
 
-        var run = Cli("train", "p.json");
+        var run = Cli("train", "p.json", "--allow-partial");
         Assert.True(run.Code == 0, run.Out + run.Err);
-        Assert.Contains("failed v1.mp4:", run.Out);
-        Assert.Contains("1 of 2 videos, 1 failed", run.Out);
+        Assert.Contains("1 hints wrong", run.Out + run.Err);
         Assert.True(File.Exists(_dir.File("ckpt/epoch-0001.ckpt.safetensors")));
+
+        // The corrected entry stays, and v1's new content has no tracks: a plain train says so (issue #20: no silent
+        // partial run) instead of using the old ones.
+        var refused = Cli("train", "p.json");
+        Assert.True(refused.Code == 1, refused.Out + refused.Err);
+        Assert.Contains("1 of the 2 videos of this run have no tracks", refused.Err);
     }
 
     [SkippableFact]
