@@ -35,6 +35,7 @@ internal static class CacheGc
         }
 
         HashIndex hashes = HashIndex.Load(cache.Dir);
+        if (hashes.Problem is not null) error.WriteLine(hashes.Problem);
         var keep = new HashSet<string>(StringComparer.Ordinal);
         foreach (VideoSource video in listing.Videos) keep.Add(await hashes.HashAsync(video, ct).ConfigureAwait(false));
         if (!request.DryRun) await hashes.SaveAsync(ct).ConfigureAwait(false);
@@ -64,6 +65,7 @@ internal static class CacheGc
         }
 
         CollectReport report = await cache.CollectAsync(keep, ct).ConfigureAwait(false);
+        foreach (CacheProblem skipped in report.Skipped) output.WriteLine($"  skipped: {skipped}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"cache {cache.Dir}: kept the tracks of {keep.Count} corpus videos; removed {report.ClipsRemoved} clips ({report.PartsDeleted} parts deleted, {report.PartsRewritten} rewritten, {report.BytesFreed / 1e6:0.0} MB freed)"));
         return ExitCodes.Ok;

@@ -81,7 +81,9 @@ internal static class CacheRuns
         if (!File.Exists(videoPath) && !Directory.Exists(videoPath)) throw new FileNotFoundException($"{videoPath}: no such video file or frame folder", videoPath);
         TrajectoryCache cache = TrajectoryCache.Open(dir ?? options.Cache.Dir);
         VideoSource source = VideoSource.FromPath(videoPath, options.Corpus.FrameExtensions, options.Corpus.FrameFolderFps);
-        string hash = await HashIndex.Load(cache.Dir).HashAsync(source, ct);
+        HashIndex hashes = HashIndex.Load(cache.Dir);
+        if (hashes.Problem is not null) Console.Error.WriteLine(hashes.Problem);
+        string hash = await hashes.HashAsync(source, ct);
 
         // With a pipeline named, its own track set; without, the one partition that holds the video.
         TrackSet? set = null;

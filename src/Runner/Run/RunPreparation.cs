@@ -31,7 +31,9 @@ internal static class RunPreparation
     /// </summary>
     public sealed record Checked(RunRequest Request, PipelineOptions Options, string Source, TrackerIdentity Identity, ComputeDevice? Device, string RunId);
 
-    public static Checked Check(RunRequest request)
+    /// <param name="request">What the command line asked for.</param>
+    /// <param name="gpuVisible">Whether a GPU is visible (default: ask TorchSharp); tests pass their own.</param>
+    public static Checked Check(RunRequest request, Func<bool>? gpuVisible = null)
     {
         try
         {
@@ -43,7 +45,7 @@ internal static class RunPreparation
             // A learned tracker's weights are read and checked now, not at the first cache miss deep in the run.
             if (request.Mode != RunMode.Train) TrackerFactory.Check(options.Tracker, request.TrackerName);
             if (FolderProblems.Find(options, request) is { } problem) throw new RunSetupException(problem);
-            return new Checked(request, options, request.PipelinePath ?? PipelineSource.EmbeddedName, identity, ResolveDevice(request, options), runId);
+            return new Checked(request, options, request.PipelinePath ?? PipelineSource.EmbeddedName, identity, ResolveDevice(request, options, gpuVisible ?? TorchRuntime.CudaVisible), runId);
         }
         catch (Exception e) when (e is OptionsException or FileNotFoundException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
@@ -57,6 +59,7 @@ internal static class RunPreparation
         RunRequest request = run.Request;
         PipelineOptions options = run.Options;
         var (listing, cache, hashes) = await OpenAsync(options, ct).ConfigureAwait(false);
+        if (hashes.Problem is not null) log.Write(hashes.Problem);
         QuerySpec queries = QuerySpec.Grid(options.Tracker.Grid);
         TrackSet set = TrackSets.For(options, run.Identity, queries);
         CorpusPlan plan = await CorpusPlan.BuildAsync(listing.Videos, hashes, request.Shard, ct).ConfigureAwait(false);
@@ -84,10 +87,10 @@ internal static class RunPreparation
     }
 
     // LibTorch is loaded to answer "auto" only when something will run on it: training, or a learned tracker.
-    private static ComputeDevice? ResolveDevice(RunRequest request, PipelineOptions options)
+    private static ComputeDevice? ResolveDevice(RunRequest request, PipelineOptions options, Func<bool> gpuVisible)
     {
         bool torch = request.Mode != RunMode.Track || TrackerFactory.IsLearned(options.Tracker, request.TrackerName);
-        return torch ? ComputeDevices.Resolve(options.Runtime.Device, TorchRuntime.CudaVisible) : null;
+        return torch ? ComputeDevices.Resolve(options.Runtime.Device, gpuVisible) : null;
     }
 
     private static async Task<(CorpusListing Listing, TrajectoryCache Cache, HashIndex Hashes)> OpenAsync(PipelineOptions options, CancellationToken ct)

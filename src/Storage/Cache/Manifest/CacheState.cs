@@ -6,8 +6,8 @@ namespace MoSiC.Stream.Storage.Cache.Manifest;
 /// </summary>
 internal sealed class CacheState
 {
-    private CacheState(IReadOnlyList<EntryFile> entries, EntryFile? snapshot, IReadOnlyList<PartRecord> parts) =>
-        (Entries, Snapshot, Parts) = (entries, snapshot, parts);
+    private CacheState(IReadOnlyList<EntryFile> entries, EntryFile? snapshot, IReadOnlyList<PartRecord> parts, IReadOnlyList<PartRecord> unconfined) =>
+        (Entries, Snapshot, Parts, Unconfined) = (entries, snapshot, parts, unconfined);
 
     /// <summary>Every entry file read, valid or not.</summary>
     public IReadOnlyList<EntryFile> Entries { get; }
@@ -15,8 +15,14 @@ internal sealed class CacheState
     /// <summary>The snapshot the state starts from, or null when there is none.</summary>
     public EntryFile? Snapshot { get; }
 
-    /// <summary>Live parts, in entry order.</summary>
+    /// <summary>Live parts, in entry order; only records whose names are ours (<see cref="CacheLayout.Unconfined"/>).</summary>
     public IReadOnlyList<PartRecord> Parts { get; }
+
+    /// <summary>
+    /// Live records naming a path that is not one of ours (absolute, <c>..</c>, anything else): no reader, writer or
+    /// maintenance step turns them into a path; verify reports them and any new snapshot leaves them out.
+    /// </summary>
+    public IReadOnlyList<PartRecord> Unconfined { get; }
 
     /// <summary>The highest entry number seen.</summary>
     public long Through => Entries.Select(e => e.Sequence).DefaultIfEmpty(0).Max();
@@ -26,12 +32,15 @@ internal sealed class CacheState
         // "Newest complete one wins": the valid snapshot with the highest number; a torn newer one is passed over.
         EntryFile? snapshot = entries.Where(e => e.Snapshot && e.IsValid).MaxBy(e => e.Sequence);
         var parts = new List<PartRecord>();
+        var unconfined = new List<PartRecord>();
         var seen = new HashSet<(string, string)>();
         void Add(IEnumerable<PartRecord> more)
         {
             foreach (PartRecord part in more)
             {
-                if (seen.Add(part.Id)) parts.Add(part);
+                if (!seen.Add(part.Id)) continue;
+                if (CacheLayout.Unconfined(part.Partition, part.File) is null) parts.Add(part);
+                else unconfined.Add(part);
             }
         }
 
@@ -41,7 +50,7 @@ internal sealed class CacheState
             if (snapshot is null || !snapshot.Body!.Covers(delta.Sequence)) Add(delta.Body!.Parts);
         }
 
-        return new CacheState(entries, snapshot, parts);
+        return new CacheState(entries, snapshot, parts, unconfined);
     }
 
     /// <summary>Live parts of one partition.</summary>
