@@ -51,9 +51,10 @@ public sealed class StreamingGraph
         long frameBytes = buffers.FrameMegabytes * (1L << 20);
         int clips = buffers.Clips, workers = g.Options.Runtime.Threads.DecodeWorkers;
         PipelineStats stats = g.Stats;
-        // Whole videos are the largest items: half the frame budget for them, an eighth for each clip buffer.
+        // Decode hands on clips, never whole videos: each clip buffer gets an eighth of the frame budget. The decoded
+        // buffer has room for one tally per decode worker on top of its clips.
         _videos = Add(new Pipe<VideoWork>(stats, "discover→decode", workers));
-        _decoded = Add(new Pipe<DecodedWork>(stats, "decode→sample", workers, frameBytes / 2));
+        _decoded = Add(new Pipe<DecodedWork>(stats, "decode→sample", clips + workers, frameBytes / 8));
         if (g.Mode != RunMode.Train)
         {
             _clips = Add(new Pipe<ClipWork>(stats, "sample→batch", clips, frameBytes / 8));
@@ -155,6 +156,7 @@ public sealed class StreamingGraph
         finally
         {
             _g.ReleaseClaims();
+            sample.Release();
             batch.Release();
             shuffle.Release();
             foreach (IPipe pipe in _pipes) Release(pipe);
@@ -189,7 +191,7 @@ public sealed class StreamingGraph
     {
         switch (pipe)
         {
-            case Pipe<DecodedWork> p: foreach (var item in p.Drain()) item.Frames.Dispose(); break;
+            case Pipe<DecodedWork> p: foreach (var item in p.Drain()) item.Dispose(); break;
             case Pipe<ClipWork> p: foreach (var item in p.Drain()) item.Dispose(); break;
             case Pipe<IReadOnlyList<ClipWork>> p: foreach (var item in p.Drain()) foreach (var clip in item) clip.Dispose(); break;
             case Pipe<TrackedBatch> p: foreach (var item in p.Drain()) item.Dispose(); break;

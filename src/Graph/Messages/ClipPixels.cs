@@ -38,6 +38,27 @@ public sealed class ClipPixels : IDisposable
         return new ClipPixels(video.Width, video.Height, frames);
     }
 
+    /// <summary>
+    /// Empty frames for a clip of <paramref name="count"/> frames of <paramref name="width"/> × <paramref name="height"/>,
+    /// to be filled with <see cref="Fill"/> as the decoder reaches them.
+    /// </summary>
+    public static ClipPixels Rent(int width, int height, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var frames = new byte[count][];
+        for (int i = 0; i < count; i++) frames[i] = ArrayPool<byte>.Shared.Rent(width * height * 3);
+        return new ClipPixels(width, height, frames);
+    }
+
+    /// <summary>Copies <paramref name="rgb"/> (one frame, <see cref="FrameBytes"/> long) into clip frame <paramref name="i"/>.</summary>
+    public void Fill(int i, ReadOnlySpan<byte> rgb)
+    {
+        if (rgb.Length != FrameBytes) throw new ArgumentException($"a frame of {Width}×{Height} is {FrameBytes} bytes, got {rgb.Length}", nameof(rgb));
+        rgb.CopyTo(Frames[i]);
+    }
+
     /// <summary>Frame <paramref name="i"/>, exactly <see cref="FrameBytes"/> long.</summary>
     public ReadOnlyMemory<byte> Frame(int i) => Frames[i].AsMemory(0, FrameBytes);
 

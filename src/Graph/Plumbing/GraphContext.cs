@@ -41,15 +41,28 @@ public sealed class GraphContext(PipelineOptions options, RunMode mode, Trajecto
     public int Uncached;
 
     private readonly List<Storage.Cache.Claims.VideoClaim> _claims = [];
+    private readonly HashSet<string> _claimed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CachedVideo> _records = new(cache.Videos(set), StringComparer.Ordinal);
 
     /// <summary>
     /// Claims a video for tracking, so a concurrent run on the same cache leaves it alone; false when another run
-    /// holds it. Then reloads the finished clips, in case that run finished some of them since this one started.
+    /// holds it (true again when this run already does). Then reloads the finished clips, in case another run
+    /// finished some of them since this one started.
     /// </summary>
     public bool TryClaim(string videoHash)
     {
+        lock (_lock)
+        {
+            if (_claimed.Contains(videoHash)) return true;
+        }
+
         if (Cache.TryClaim(Set, videoHash) is not { } claim) return false;
-        lock (_lock) _claims.Add(claim);
+        lock (_lock)
+        {
+            _claims.Add(claim);
+            _claimed.Add(videoHash);
+        }
+
         MarkFinished(Cache.FinishedClips(Set, videoHash));
         return true;
     }
@@ -61,6 +74,7 @@ public sealed class GraphContext(PipelineOptions options, RunMode mode, Trajecto
         {
             _claims.ForEach(c => c.Dispose());
             _claims.Clear();
+            _claimed.Clear();
         }
     }
 
@@ -69,6 +83,26 @@ public sealed class GraphContext(PipelineOptions options, RunMode mode, Trajecto
     {
         Stats.Run.VideoFailed();
         Failures.Failed(record);
+    }
+
+    /// <summary>
+    /// The video's cached plan record when every clip it names is finished (so the plan and its tracks agree), else
+    /// null: the video is planned from the probe again.
+    /// </summary>
+    public CachedVideo? IntactRecord(string videoHash)
+    {
+        CachedVideo? record;
+        lock (_lock)
+        {
+            if (!_records.TryGetValue(videoHash, out record)) return null;
+            return record.Clips.All(c => _finished.Contains(c.Key)) ? record : null;
+        }
+    }
+
+    /// <summary>A plan record this run wrote.</summary>
+    public void Recorded(CachedVideo record)
+    {
+        lock (_lock) _records[record.VideoHash] = record;
     }
 
     public bool IsFinished(string key)

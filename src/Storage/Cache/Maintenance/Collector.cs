@@ -38,7 +38,7 @@ internal sealed class Collector(ManifestLog log, PartStore parts, TrajectoryCach
         }
 
         if (retired.Count == 0) return new CollectReport(0, 0, 0, 0);
-        await Snapshots.WriteAsync(log, state, result, options.Clock, ct).ConfigureAwait(false);
+        await Snapshots.WriteAsync(log, state, result, options.Clock, ct, state.Videos.Values.Where(v => keep.Contains(v.Video.VideoHash))).ConfigureAwait(false);
 
         // Delete only files the manifest no longer names: a writer may have re-added the same part since our read.
         var named = CacheState.From(log.ReadAll(ct)).Parts.Select(parts.PathOf).ToHashSet(StringComparer.Ordinal);

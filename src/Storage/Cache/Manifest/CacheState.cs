@@ -6,8 +6,8 @@ namespace MoSiC.Stream.Storage.Cache.Manifest;
 /// </summary>
 internal sealed class CacheState
 {
-    private CacheState(IReadOnlyList<EntryFile> entries, EntryFile? snapshot, IReadOnlyList<PartRecord> parts) =>
-        (Entries, Snapshot, Parts) = (entries, snapshot, parts);
+    private CacheState(IReadOnlyList<EntryFile> entries, EntryFile? snapshot, IReadOnlyList<PartRecord> parts, IReadOnlyDictionary<(string, string), VideoRecord> videos) =>
+        (Entries, Snapshot, Parts, Videos) = (entries, snapshot, parts, videos);
 
     /// <summary>Every entry file read, valid or not.</summary>
     public IReadOnlyList<EntryFile> Entries { get; }
@@ -17,6 +17,9 @@ internal sealed class CacheState
 
     /// <summary>Live parts, in entry order.</summary>
     public IReadOnlyList<PartRecord> Parts { get; }
+
+    /// <summary>Video plan records by (partition, video hash): the newest entry's.</summary>
+    public IReadOnlyDictionary<(string Partition, string Video), VideoRecord> Videos { get; }
 
     /// <summary>The highest entry number seen.</summary>
     public long Through => Entries.Select(e => e.Sequence).DefaultIfEmpty(0).Max();
@@ -35,13 +38,26 @@ internal sealed class CacheState
             }
         }
 
-        if (snapshot is not null) Add(snapshot.Body!.Parts);
-        foreach (EntryFile delta in entries.Where(e => !e.Snapshot && e.IsValid))
+        var videos = new Dictionary<(string, string), VideoRecord>();
+        void AddVideos(IEnumerable<VideoRecord>? more)
         {
-            if (snapshot is null || !snapshot.Body!.Covers(delta.Sequence)) Add(delta.Body!.Parts);
+            foreach (VideoRecord video in more ?? []) videos[video.Id] = video;
         }
 
-        return new CacheState(entries, snapshot, parts);
+        if (snapshot is not null)
+        {
+            Add(snapshot.Body!.Parts);
+            AddVideos(snapshot.Body.Videos);
+        }
+
+        foreach (EntryFile delta in entries.Where(e => !e.Snapshot && e.IsValid))
+        {
+            if (snapshot is not null && snapshot.Body!.Covers(delta.Sequence)) continue;
+            Add(delta.Body!.Parts);
+            AddVideos(delta.Body.Videos);
+        }
+
+        return new CacheState(entries, snapshot, parts, videos);
     }
 
     /// <summary>Live parts of one partition.</summary>

@@ -45,7 +45,8 @@ internal static class ManifestCodec
             }
 
             ManifestBody? parsed = body.Deserialize<ManifestBody>(Json);
-            if (parsed is null || parsed.Format != ManifestBody.CurrentFormat || parsed.Parts is null || parsed.Parts.Any(p => p?.Clips is null))
+            if (parsed is null || parsed.Format != ManifestBody.CurrentFormat || parsed.Parts is null || parsed.Parts.Any(p => p?.Clips is null)
+                || (parsed.Videos ?? []).Any(v => v?.Video?.Clips is null || v.Partition is null))
             {
                 why = $"not a {ManifestBody.CurrentFormat} entry";
                 return null;
