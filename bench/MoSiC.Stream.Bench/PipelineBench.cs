@@ -229,7 +229,7 @@ internal static class PipelineBench
     }
 
     // Loads the pipeline as the CLI does and generates its synthetic corpus now, so no timed run pays for it.
-    private static async Task<PipelineOptions> PrepareAsync(string pipeline, CancellationToken ct)
+    internal static async Task<PipelineOptions> PrepareAsync(string pipeline, CancellationToken ct)
     {
         PipelineOptions options = PipelineSource.Load(pipeline);
         await SyntheticStep.EnsureAsync(options.Corpus, ct);
@@ -240,7 +240,7 @@ internal static class PipelineBench
         TrackSets.For(options, TrackerFactory.Identity(options.Tracker), QuerySpec.Grid(options.Tracker.Grid));
 
     // Empties dir but for the generated corpus, which is reused between runs of the benchmark.
-    private static string Fresh(string dir, string keep)
+    internal static string Fresh(string dir, string keep)
     {
         Directory.CreateDirectory(dir);
         foreach (string entry in Directory.EnumerateFileSystemEntries(dir))
@@ -253,7 +253,7 @@ internal static class PipelineBench
         return dir;
     }
 
-    private static string WritePipeline(string dir, string name, int videos, int frames, int width, int height, int decodeSize, int framesPerClip, int stride,
+    internal static string WritePipeline(string dir, string name, int videos, int frames, int width, int height, int decodeSize, int framesPerClip, int stride,
         int clipsPerVideo, int grid, int trackBatch, string model, int trainBatch, int epochs, int torch)
     {
         string path = Path.Combine(dir, "pipeline.json");

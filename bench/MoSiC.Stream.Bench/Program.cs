@@ -1,7 +1,7 @@
 using MoSiC.Stream.Bench;
 
-// mosic-bench decode [...] | track [...] | cotracker [...] | cache [...] | train [...] | pipeline [...] | eval [...] | weight-change [...]
-if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "cache" or "train" or "pipeline" or "eval" or "weight-change"))
+// mosic-bench decode [...] | track [...] | cotracker [...] | cache [...] | train [...] | pipeline [...] | replay [...] | eval [...] | weight-change [...]
+if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "cache" or "train" or "pipeline" or "replay" or "eval" or "weight-change"))
 {
     Console.Error.WriteLine(DecodeBenchOptions.Usage);
     Console.Error.WriteLine(TrackBench.Usage);
@@ -9,6 +9,7 @@ if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "c
     Console.Error.WriteLine(CacheBench.Usage);
     Console.Error.WriteLine(TrainBench.Usage);
     Console.Error.WriteLine(PipelineBench.Usage);
+    Console.Error.WriteLine(ReplayBench.Usage);
     Console.Error.WriteLine(EvalBench.Usage);
     Console.Error.WriteLine(WeightChangeBench.Usage);
     return args.Length > 0 && args[0] is "-h" or "--help" ? 0 : 2;
@@ -49,6 +50,11 @@ if (args[0] == "eval")
 if (args[0] == "pipeline")
 {
     return await PipelineBench.RunAsync(args[1..], cts.Token);
+}
+
+if (args[0] == "replay")
+{
+    return await ReplayBench.RunAsync(args[1..], cts.Token);
 }
 
 if (args[0] == "cache")

@@ -119,7 +119,9 @@ public sealed class StreamingGraph
                 tasks.Add(streamed = Stage.Run(stats.Stage("shuffle", 1), _ready, [_train!], shuffle.RunAsync, ct, shuffle.FlushAsync));
             }
 
-            var replayStats = stats.Stage("replay", 1);
+            // Replay decodes as decode does: on as many workers, in the seeded order all the same.
+            int replayWorkers = _g.Options.Runtime.Threads.DecodeWorkers;
+            var replayStats = stats.Stage("replay", replayWorkers);
             tasks.Add(Stage.Source(replayStats, [_train!], async (worker, token) =>
             {
                 // Later epochs need the whole stream cached first: they replay every clip of it.
@@ -127,7 +129,8 @@ public sealed class StreamingGraph
                 if (stopping.IsCancellationRequested) return;
                 var (epoch, slot) = ReplayStart();
                 var replay = new ReplayStep(_g, _train!, _replayClips(), _g.Options.Trainer.Seed, stopping.Token);
-                await replay.RunAsync(epoch, slot, _g.Options.Trainer.Epochs, worker, token).ConfigureAwait(false);
+                StageWorker[] workers = [worker, .. Enumerable.Range(1, replayWorkers - 1).Select(_ => new StageWorker(replayStats))];
+                await replay.RunAsync(epoch, slot, _g.Options.Trainer.Epochs, workers, token).ConfigureAwait(false);
             }, ct));
             tasks.Add(Stage.Run(stats.Stage("train", 1), _train!, [], (clip, _, _) =>
             {

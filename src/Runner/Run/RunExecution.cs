@@ -55,12 +55,14 @@ internal static class RunExecution
         return new ExecutedRun(graph, g, failures, outcome, started, timeline.Samples);
     }
 
-    // Every cached clip of the run's videos, in key order: the list each later epoch's seeded order permutes.
+    // Every cached clip of the run's videos, in key order: the list each later epoch's seeded order permutes. A video
+    // with a plan record contributes the clips of its plan (not clips cut from a count that decoding later corrected).
     private static IReadOnlyList<ReplayClip> ReplayClips(PreparedRun run)
     {
         var videos = run.Plan.Videos.ToDictionary(v => v.Hash, StringComparer.Ordinal);
+        var planned = run.Cache.Videos(run.Set).ToDictionary(v => v.Key, v => v.Value.Clips.Select(c => c.Key).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         return run.Cache.FinishedClipVideos(run.Set)
-            .Where(c => videos.ContainsKey(c.Value))
+            .Where(c => videos.ContainsKey(c.Value) && (!planned.TryGetValue(c.Value, out var keys) || keys.Contains(c.Key)))
             .OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => new ReplayClip(c.Key, videos[c.Value])).ToArray();
     }
