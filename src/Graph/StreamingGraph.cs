@@ -124,13 +124,22 @@ public sealed class StreamingGraph
             var replayStats = stats.Stage("replay", replayWorkers);
             tasks.Add(Stage.Source(replayStats, [_train!], async (worker, token) =>
             {
-                // Later epochs need the whole stream cached first: they replay every clip of it.
-                await streamed.ConfigureAwait(false);
+                StageWorker[] workers = [worker, .. Enumerable.Range(1, replayWorkers - 1).Select(_ => new StageWorker(replayStats))];
+                // Later epochs need the whole stream cached first: they replay every clip of it. Until then replay starves.
+                foreach (StageWorker w in workers) w.Clock.Enter(WorkerState.Starved);
+                try
+                {
+                    await streamed.ConfigureAwait(false);
+                }
+                finally
+                {
+                    foreach (StageWorker w in workers) w.Clock.Enter(WorkerState.Idle);
+                }
+
                 if (stopping.IsCancellationRequested) return;
                 var (epoch, slot) = ReplayStart();
                 var replay = new ReplayStep(_g, _train!, _replayClips(), _g.Options.Trainer.Seed, stopping.Token);
-                StageWorker[] workers = [worker, .. Enumerable.Range(1, replayWorkers - 1).Select(_ => new StageWorker(replayStats))];
-                await replay.RunAsync(epoch, slot, _g.Options.Trainer.Epochs, workers, token).ConfigureAwait(false);
+                await replay.RunAsync(epoch, slot, _g.Options.Trainer.Epochs, workers, new StageWorker(replayStats, counted: false), token).ConfigureAwait(false);
             }, ct));
             tasks.Add(Stage.Run(stats.Stage("train", 1), _train!, [], (clip, _, _) =>
             {

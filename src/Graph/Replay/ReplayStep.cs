@@ -2,6 +2,7 @@ using System.Threading.Tasks.Dataflow;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Graph.Decode;
 using MoSiC.Stream.Graph.Messages;
+using MoSiC.Stream.Graph.Metrics;
 using MoSiC.Stream.Graph.Plumbing;
 using MoSiC.Stream.Stages.Decode;
 using MoSiC.Stream.Stages.Decode.Timeline;
@@ -29,12 +30,14 @@ internal sealed class ReplayStep(GraphContext g, Pipe<ReadyClip> output, IReadOn
     private readonly record struct ReplaySlot(int Epoch, int Index, ReplayClip Clip);
 
     /// <summary>
-    /// Replays every epoch from <paramref name="startEpoch"/>, loading on <paramref name="workers"/> at once; the first
-    /// of them also writes the ordered clips out (its waits for room are the stage's blocked time).
+    /// Replays every epoch from <paramref name="startEpoch"/>, loading on <paramref name="workers"/> at once;
+    /// <paramref name="writer"/> hands the ordered clips on. A loader is busy while it loads; between loads it waits for
+    /// the block to take more, which it does once the trainer makes room: its blocked time.
     /// </summary>
-    public async Task RunAsync(int startEpoch, int startSlot, int epochs, IReadOnlyList<StageWorker> workers, CancellationToken ct)
+    public async Task RunAsync(int startEpoch, int startSlot, int epochs, IReadOnlyList<StageWorker> workers, StageWorker writer, CancellationToken ct)
     {
         var idle = new System.Collections.Concurrent.ConcurrentQueue<StageWorker>(workers);
+        foreach (StageWorker worker in workers) worker.Clock.Enter(WorkerState.Blocked);
         var load = new TransformBlock<ReplaySlot, ReadyClip?>(async slot =>
         {
             // At most MaxDegreeOfParallelism loads run at once, so a worker is always free here.
@@ -67,7 +70,7 @@ internal sealed class ReplayStep(GraphContext g, Pipe<ReadyClip> output, IReadOn
             {
                 while (load.TryReceive(out ReadyClip? ready))
                 {
-                    if (ready is not null) await output.WriteOwnedAsync(ready, ready.Pixels.Bytes, workers[0], ct).ConfigureAwait(false);
+                    if (ready is not null) await output.WriteOwnedAsync(ready, ready.Pixels.Bytes, writer, ct).ConfigureAwait(false);
                 }
             }
 
@@ -82,6 +85,7 @@ internal sealed class ReplayStep(GraphContext g, Pipe<ReadyClip> output, IReadOn
             }
 
             await feed.ConfigureAwait(false);
+            foreach (StageWorker worker in workers) worker.Clock.Enter(WorkerState.Idle);
         }
     }
 

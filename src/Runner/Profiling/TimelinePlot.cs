@@ -14,13 +14,16 @@ internal static class TimelinePlot
     public static byte[] Render(ProfileReport report, int width = 1200, int height = 800)
     {
         var samples = report.Timeline;
-        double[] t = [.. samples.Select(s => s.Elapsed.TotalSeconds)];
+        // Each sample covers an interval: drawn as a step from its start to its end, the last value held to the end.
+        double[] t = [.. samples.Select(s => s.Start.TotalSeconds), .. samples.TakeLast(1).Select(s => s.Elapsed.TotalSeconds)];
 
         using var stages = new Plot();
         foreach (var stage in report.Stages)
         {
-            double[] busy = [.. samples.Select(s => s.Stages.FirstOrDefault(x => x.Name == stage.Name)?.Busy ?? 0)];
-            Line(stages, t, busy, stage.Name == report.Bottleneck?.Stage ? $"{stage.Name} (bottleneck)" : stage.Name);
+            double[] busy = Held([.. samples.Select(s => s.Stages.FirstOrDefault(x => x.Name == stage.Name)?.Busy ?? 0)]);
+            // The legend carries the run's number, so the line's average and the summary table can be checked by eye.
+            string label = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{stage.Name} busy {stage.Busy * 100:0}%");
+            Line(stages, t, busy, stage.Name == report.Bottleneck?.Stage ? $"{label} (bottleneck)" : label);
         }
         stages.Title(report.Bottleneck is { } b ? $"Stage utilisation; bottleneck: {b.Stage}" : "Stage utilisation");
         stages.Axes.Left.Label.Text = "busy fraction";
@@ -31,7 +34,7 @@ internal static class TimelinePlot
         using var queues = new Plot();
         foreach (var queue in report.Queues)
         {
-            double[] fill = [.. samples.Select(s => s.Queues.FirstOrDefault(x => x.Name == queue.Name)?.Fill ?? 0)];
+            double[] fill = Held([.. samples.Select(s => s.Queues.FirstOrDefault(x => x.Name == queue.Name)?.Fill ?? 0)]);
             Line(queues, t, fill, queue.Name);
         }
         queues.Title("Buffer fill");
@@ -48,12 +51,15 @@ internal static class TimelinePlot
         return image.GetImageBytes(ImageFormat.Png);
     }
 
+    // The values at the interval starts, and the last one again at the end.
+    private static double[] Held(double[] values) => [.. values, .. values.TakeLast(1)];
+
     private static void Line(Plot plot, double[] t, double[] y, string label)
     {
-        // One sample has no line to draw; a marker still shows the value.
         var line = plot.Add.Scatter(t, y);
         line.LegendText = label;
         line.LineWidth = 2;
+        line.ConnectStyle = ConnectStyle.StepHorizontal;
         line.MarkerSize = t.Length > 1 ? 0 : 6;
     }
 }

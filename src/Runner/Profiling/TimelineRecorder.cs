@@ -4,19 +4,22 @@ namespace MoSiC.Stream.Runner.Profiling;
 
 /// <summary>
 /// Samples a <see cref="PipelineStats"/> at a fixed interval into a timeline: per stage, the fraction of its workers'
-/// time spent busy, starved and blocked in each interval; per buffer, its depth. Memory is bounded: past
-/// <see cref="TimelineOptions.MaxSamples"/> adjacent samples merge in pairs and later samples cover twice the time.
+/// time spent busy, starved and blocked in each interval; per buffer, its depth. Stage statistics count each
+/// worker's current state up to the moment of the snapshot, so a long item or wait is spread over every interval it
+/// spans, and a sample's fractions are exact. Memory is bounded: past <see cref="TimelineOptions.MaxSamples"/>
+/// adjacent samples merge in pairs and later samples cover twice the time.
 /// </summary>
 /// <remarks>
 /// Built with the constructor, the recorder samples only when <see cref="Sample"/> is called (tests, or a caller with
 /// its own clock). <see cref="Start"/> also samples on a timer until disposed. Disposing takes one last sample, so the
-/// tail of the run is never lost. Times are measured from the recorder's construction.
+/// tail of the run is never lost. Times are the run's (<see cref="PipelineStats.Elapsed"/>): the first sample starts
+/// where the run's clock does, so the timeline covers the same time as the run's summary and agrees with it; work
+/// done before the recorder was built is left out.
 /// </remarks>
 public sealed class TimelineRecorder : IAsyncDisposable
 {
     private readonly PipelineStats _stats;
     private readonly TimelineOptions _options;
-    private readonly long _origin;
     private readonly Lock _gate = new();
     private readonly List<TimelineSample> _samples = [];
     // How many raw intervals each stored sample covers; the last one fills up to _stride before a new one starts.
@@ -36,7 +39,6 @@ public sealed class TimelineRecorder : IAsyncDisposable
         options.Validate();
         _stats = stats;
         _options = options;
-        _origin = options.Time.GetTimestamp();
         _lastStages = ByName(stats.Snapshot());
     }
 
@@ -69,10 +71,10 @@ public sealed class TimelineRecorder : IAsyncDisposable
     {
         lock (_gate)
         {
-            TimeSpan elapsed = _options.Time.GetElapsedTime(_origin);
+            var now = _stats.Snapshot();
+            TimeSpan elapsed = now.Elapsed;
             TimeSpan span = elapsed - _lastElapsed;
             if (span <= TimeSpan.Zero) return null;
-            var now = _stats.Snapshot();
             var sample = Measure(now, elapsed, span);
             _lastElapsed = elapsed;
             _lastStages = ByName(now);
@@ -127,8 +129,7 @@ public sealed class TimelineRecorder : IAsyncDisposable
         return new TimelineSample(elapsed, span, stages, queues);
     }
 
-    // Workers credit their time when a wait or an item ends, so one long item can land whole in a single interval
-    // and push the fraction past 1; clamping keeps the timeline readable, the run totals stay exact.
+    // Exact to the clock's resolution; the clamp only keeps rounding from showing 100.0001 %.
     private static double Fraction(double workerSeconds, double capacity) => Math.Clamp(workerSeconds / capacity, 0, 1);
 
     private void Add(TimelineSample sample)

@@ -24,7 +24,7 @@ internal static class ProgressTable
             string name = Markup.Escape(s.Name);
             stages.AddRow(
                 s.Name == bottleneck?.Stage ? $"[bold yellow]{name}[/] (bottleneck)" : name,
-                s.Workers.ToString(C), s.ItemsOutPerSecond(span.Elapsed).ToString("0.0", C), Pct(busy), Pct(starved), Pct(blocked));
+                s.Workers.ToString(C), ProgressLine.RateText(s, span), Pct(busy), Pct(starved), Pct(blocked));
         }
 
         var queues = new Table().Border(TableBorder.Rounded);
@@ -44,7 +44,7 @@ internal static class ProgressTable
         var r = now.Run;
         var run = new Grid().AddColumn().AddColumn();
         string videos = string.Format(C, "{0}/{1} done, {2} failed, {3} skipped", r.VideosDone, r.VideosTotal > 0 ? r.VideosTotal : "?", r.VideosFailed, r.VideosSkipped);
-        if (ProgressLine.Eta(now) is { } eta) videos += $", eta {ProgressLine.Clock(eta)}";
+        if (ProgressLine.Eta(now, span) is { } eta) videos += $", eta {ProgressLine.Clock(eta)}";
         run.AddRow("[bold]videos[/]", videos);
         run.AddRow("[bold]clips[/]", string.Format(C, "tracked {0}, cached {1}, trained {2}", r.ClipsTracked, r.ClipsCached, r.ClipsTrained));
         if (r.StepsTotal > 0 || r.Step > 0)
