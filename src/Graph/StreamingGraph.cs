@@ -141,16 +141,14 @@ public sealed class StreamingGraph
                 var replay = new ReplayStep(_g, _train!, _replayClips(), _g.Options.Trainer.Seed, stopping.Token);
                 await replay.RunAsync(epoch, slot, _g.Options.Trainer.Epochs, workers, new StageWorker(replayStats, counted: false), token).ConfigureAwait(false);
             }, ct));
-            tasks.Add(Stage.Run(stats.Stage("train", 1), _train!, [], (clip, _, _) =>
+            tasks.Add(Stage.Run(stats.Stage("train", 1), _train!, [], async (clip, _, token) =>
             {
                 if (stopping.IsCancellationRequested) clip.Dispose();
-                else _session.Add(clip);
-                return ValueTask.CompletedTask;
-            }, ct, (_, _) =>
+                else await OnTrainerAsync(() => _session.Add(clip), token).ConfigureAwait(false);
+            }, ct, async (_, token) =>
             {
-                if (stopping.IsCancellationRequested) _session.Interrupt();
-                else _session.EndOfData();
-                return ValueTask.CompletedTask;
+                if (stopping.IsCancellationRequested) await OnTrainerAsync(_session.Interrupt, token).ConfigureAwait(false);
+                else await OnTrainerAsync(_session.EndOfData, token).ConfigureAwait(false);
             }));
         }
 
@@ -186,6 +184,13 @@ public sealed class StreamingGraph
         }
 
         return new GraphOutcome(stopping.IsCancellationRequested, fault);
+    }
+
+    // The trainer's work (steps, checkpoints) on its own thread when the run has one.
+    private async ValueTask OnTrainerAsync(Action work, CancellationToken ct)
+    {
+        if (_g.TrainThread is { } thread) await thread.RunAsync(work, ct).ConfigureAwait(false);
+        else work();
     }
 
     // The streamed epoch is epoch 0: replay starts at 1 unless a resumed run is already past it.

@@ -34,6 +34,12 @@ public sealed class GraphContext(PipelineOptions options, RunMode mode, Trajecto
     /// <summary>Whether the stream's clips go on to the trainer (not in track mode, nor when a resumed run is past its streamed epoch).</summary>
     public bool StreamToTrainer { get; init; }
 
+    /// <summary>
+    /// The trainer's own thread: a step takes a core for seconds, and on the thread pool it would hold a pool thread
+    /// while the other stages' continuations queue. Null runs the trainer where the train stage runs (tests).
+    /// </summary>
+    public Core.Threading.DedicatedThreads? TrainThread { get; init; }
+
     /// <summary>Clips a resumed run already trained on in its streamed epoch: they are not fed again.</summary>
     public IReadOnlySet<string> Seen { get; init; } = new HashSet<string>();
 

@@ -55,17 +55,20 @@ public static class TrackerFactory
 
     /// <summary>
     /// Creates tracker <paramref name="name"/> (default: <see cref="TrackerOptions.Name"/>) with the stage's thread
-    /// budget, on <paramref name="device"/> (the run's resolved <c>runtime.device</c>) when it is a learned tracker.
+    /// budget, on <paramref name="device"/> (the run's resolved <c>runtime.device</c>) when it is a learned tracker,
+    /// its CPU-bound work on <paramref name="scheduler"/> (the run's dedicated tracker threads; default the thread pool).
     /// </summary>
-    public static IPointTracker Create(TrackerOptions options, int threads, string? name = null, ComputeDevice device = ComputeDevice.Cpu)
+    public static IPointTracker Create(TrackerOptions options, int threads, string? name = null, ComputeDevice device = ComputeDevice.Cpu,
+        TaskScheduler? scheduler = null)
     {
         name ??= options.Name;
+        scheduler ??= TaskScheduler.Default;
         return name switch
         {
-            LucasKanadeTracker.Name => new LucasKanadeTracker(options.Lk, threads),
+            LucasKanadeTracker.Name => new LucasKanadeTracker(options.Lk, threads) { Scheduler = scheduler },
             StaticTracker.Name => new StaticTracker(),
-            CoTrackerTracker.OfflineName => new CoTrackerTracker(options.Weights, device, threads),
-            CoTrackerTracker.OnlineName => CoTrackerTracker.Online(options.Weights, device, threads),
+            CoTrackerTracker.OfflineName => new CoTrackerTracker(options.Weights, device, threads) { Scheduler = scheduler },
+            CoTrackerTracker.OnlineName => CoTrackerTracker.Online(options.Weights, device, threads, scheduler),
             _ => Unknown<IPointTracker>(name),
         };
     }
