@@ -12,9 +12,15 @@ for a in "$@"; do
 done
 results="$here/artifacts/test-results"
 rm -rf "$results"
-dotnet test "$target" -c Release --nologo --results-directory "$results" \
-  --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" ${args[@]+"${args[@]}"}
+# Build everything first: `dotnet test` on a solution builds and tests each project in parallel, so a test that runs
+# a sibling's output (mosic-bench for the GPU check's dry run) could start before that sibling is built.
+dotnet build "$target" -c Release --nologo -v quiet -clp:ErrorsOnly
 status=$?
+if [[ $status -eq 0 ]]; then
+  dotnet test "$target" -c Release --no-build --nologo --results-directory "$results" \
+    --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" ${args[@]+"${args[@]}"}
+  status=$?
+fi
 passed=0 failed=0 skipped=0 total=0
 for trx in "$results"/*.trx "$results"/*/*.trx; do
   [[ -f "$trx" ]] || continue

@@ -1,7 +1,8 @@
 using MoSiC.Stream.Bench;
+using MoSiC.Stream.Bench.Gpu;
 
-// mosic-bench decode [...] | track [...] | cotracker [...] | cache [...] | train [...] | pipeline [...] | replay [...] | eval [...] | weight-change [...]
-if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "cache" or "train" or "pipeline" or "replay" or "eval" or "weight-change"))
+// mosic-bench decode [...] | track [...] | cotracker [...] | cache [...] | train [...] | pipeline [...] | replay [...] | eval [...] | weight-change [...] | gpu-check [...]
+if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "cache" or "train" or "pipeline" or "replay" or "eval" or "weight-change" or "gpu-check"))
 {
     Console.Error.WriteLine(DecodeBenchOptions.Usage);
     Console.Error.WriteLine(TrackBench.Usage);
@@ -12,6 +13,7 @@ if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "c
     Console.Error.WriteLine(ReplayBench.Usage);
     Console.Error.WriteLine(EvalBench.Usage);
     Console.Error.WriteLine(WeightChangeBench.Usage);
+    Console.Error.WriteLine(GpuCheck.Usage);
     return args.Length > 0 && args[0] is "-h" or "--help" ? 0 : 2;
 }
 
@@ -21,6 +23,11 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cts.Cancel();
 };
+
+if (args[0] == "gpu-check")
+{
+    return await GpuCheck.RunAsync(args[1..], cts.Token);
+}
 
 if (args[0] == "track")
 {

@@ -2,4 +2,4 @@ using System.CommandLine;
 using MoSiC.Stream.Runner.Cli;
 
 // Long runs handle Ctrl-C and SIGTERM themselves (Interrupts): System.CommandLine's handler would end them 2 s later.
-return await MosicCli.Build().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+return await MosicCli.InvokeAsync(args, new InvocationConfiguration { ProcessTerminationTimeout = null });

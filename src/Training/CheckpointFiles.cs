@@ -19,6 +19,9 @@ public static partial class CheckpointFiles
 
     public static string LossPlot(string dir) => Path.Combine(dir, Training.LossPlot.FileName);
 
+    /// <summary>One line (<c>step,utc</c>) per run that resumed from a checkpoint: the loss plot marks each.</summary>
+    public static string Resumes(string dir) => Path.Combine(dir, "train-resumes.csv");
+
     public static string Backbone(string dir, string extension) => Path.Combine(dir, "student-backbone" + extension);
 
     /// <summary>

@@ -48,17 +48,36 @@ public sealed class TrainSession : IClipTrainer, IDisposable
         Settings = TrainerSettings.From(t, (long)StepsPerEpoch * t.Epochs);
         int grid = t.ImageSize / Settings.Vit.PatchSize;
         _builder = new ClipBatchBuilder(new ClipAugmentOptions { OutputSize = t.ImageSize, GridSize = grid, MaxPoints = grid * grid }.Validated());
-        _trainer = new MosicTrainer(Settings, device.ToTorch(), t.Init);
+        try
+        {
+            _trainer = new MosicTrainer(Settings, device.ToTorch(), t.Init);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or Model.Checkpoints.CheckpointMismatchException)
+        {
+            throw new TrainSetupException($"cannot start from trainer.init {t.Init}: {e.Message}");
+        }
+
         Position = new TrainPosition(0, 0, 0, t.Seed);
         _seen = new HashSet<string>(StringComparer.Ordinal);
         Directory.CreateDirectory(t.CheckpointDir);
         if (CheckpointFiles.RemoveAbandonedWrites(t.CheckpointDir) is > 0 and var abandoned)
             log($"removed {abandoned} unfinished checkpoint write(s) left in {t.CheckpointDir} by a run that was killed");
-        if (CheckpointFiles.Latest(t.CheckpointDir) is { } latest)
+        string? latest = null;
+        try
+        {
+            latest = CheckpointFiles.Latest(t.CheckpointDir);
+        }
+        catch (InvalidDataException e)
+        {
+            _trainer.Dispose();
+            throw new TrainSetupException($"cannot resume: {e.Message} (move the checkpoint folder away to start over)");
+        }
+
+        if (latest is not null)
         {
             try
             {
-                Position = TrainCheckpoint.Resume(_trainer, latest);
+                Position = TrainCheckpoint.Resume(_trainer, latest, t.Epochs);
                 if (TrainCheckpoint.ReadData(latest) is { } data && Position.Epoch == 0) _seen.UnionWith(Encoding.UTF8.GetString(data).Split('\n', StringSplitOptions.RemoveEmptyEntries));
             }
             catch (Exception e) when (e is InvalidDataException or KeyNotFoundException or IOException)
@@ -70,6 +89,8 @@ public sealed class TrainSession : IClipTrainer, IDisposable
             log(Position.Epoch >= t.Epochs
                 ? $"resumed from {latest}: training already finished ({Position.Step} steps, {t.Epochs} epochs)"
                 : $"resumed from {latest} at step {Position.Step} (epoch {Position.Epoch + 1}, batch {Position.NextBatch + 1})");
+            if (Position.Epoch < t.Epochs && Position.Step > 0)
+                File.AppendAllText(CheckpointFiles.Resumes(t.CheckpointDir), string.Create(CultureInfo.InvariantCulture, $"{Position.Step},{DateTime.UtcNow:O}\n"));
         }
 
         (_epoch, _savedStep, _arrivals) = (Position.Epoch, Position.Step, _seen.Count);
@@ -193,8 +214,21 @@ public sealed class TrainSession : IClipTrainer, IDisposable
         _savedStep = position.Step;
         _log($"checkpoint {path}");
         // Mid-epoch checkpoints are only resume points: once a newer one is on disk, the older ones are dead weight.
-        foreach (string old in CheckpointFiles.StepFiles(_options.Trainer.CheckpointDir).Where(f => f != path && TrainCheckpoint.ReadPosition(f).Step < position.Step))
+        foreach (string old in CheckpointFiles.StepFiles(_options.Trainer.CheckpointDir).Where(f => f != path && StepOf(f) < position.Step))
             File.Delete(old);
+    }
+
+    // A step file that cannot be read is not ours to delete: it stays for a person to look at.
+    private static long StepOf(string file)
+    {
+        try
+        {
+            return TrainCheckpoint.ReadPosition(file).Step;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return long.MaxValue;
+        }
     }
 
     public void Dispose()
@@ -210,7 +244,7 @@ public sealed class TrainSession : IClipTrainer, IDisposable
     {
         try
         {
-            if (File.Exists(CheckpointFiles.Log(dir)) && LossPlot.Write(CheckpointFiles.Log(dir), CheckpointFiles.LossPlot(dir)))
+            if (File.Exists(CheckpointFiles.Log(dir)) && LossPlot.Write(CheckpointFiles.Log(dir), CheckpointFiles.LossPlot(dir), _options.Name))
                 _log($"loss plot {CheckpointFiles.LossPlot(dir)}");
         }
         catch (Exception e) when (e is IOException or FormatException or DllNotFoundException or TypeInitializationException)

@@ -32,14 +32,23 @@ public sealed class OptionErrors
     internal static string Show(double value) => value.ToString("G", System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>A pipeline file (or other options source) that is malformed or contradictory; nothing has run yet.</summary>
-public sealed class OptionsException(string source, IReadOnlyList<string> errors)
-    : Exception($"{source}: {errors.Count} error(s) in the pipeline options:{Environment.NewLine}  - "
-                + string.Join($"{Environment.NewLine}  - ", errors))
+/// <summary>
+/// A pipeline file (or other options source) that is malformed or contradictory; nothing has run yet. The message
+/// lists every error, as <c>SOURCE:LINE:COLUMN: error</c> where the position is known (editors jump to it).
+/// </summary>
+public sealed class OptionsException(string source, IReadOnlyList<string> errors, IReadOnlyList<(int Line, int Column)?>? locations = null)
+    : Exception(Format(source, errors, locations))
 {
     /// <summary>Where the options came from (a file path, or "embedded sample.json").</summary>
     public string Origin { get; } = source;
 
     /// <summary>Every error, each naming the field path and the bad value.</summary>
     public IReadOnlyList<string> Errors { get; } = errors;
+
+    /// <summary>Line and column (1-based) of each error in <see cref="Errors"/>, null where unknown (or all null).</summary>
+    public IReadOnlyList<(int Line, int Column)?> Locations { get; } = locations ?? errors.Select(_ => ((int, int)?)null).ToArray();
+
+    private static string Format(string source, IReadOnlyList<string> errors, IReadOnlyList<(int Line, int Column)?>? locations) =>
+        $"{source}: {errors.Count} error(s) in the pipeline options:" + string.Concat(errors.Select((e, i) =>
+            $"{Environment.NewLine}  - " + (locations?[i] is { } at ? $"{source}:{at.Line}:{at.Column}: " : "") + e));
 }

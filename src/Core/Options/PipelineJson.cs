@@ -29,6 +29,7 @@ public static class PipelineJson
     /// <summary>Reads and validates a pipeline file.</summary>
     public static PipelineOptions Load(string path)
     {
+        if (Directory.Exists(path)) throw new OptionsException(path, ["is a folder, not a pipeline file: name the .json file"]);
         string text;
         try { text = File.ReadAllText(path); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -38,26 +39,48 @@ public static class PipelineJson
         return Parse(text, path);
     }
 
-    /// <summary>Binds and validates pipeline JSON; <paramref name="source"/> names it in errors.</summary>
+    /// <summary>
+    /// Binds and validates pipeline JSON; <paramref name="source"/> names it in errors. Every error of the file is
+    /// reported at once (unknown fields, wrong types, bad values), each with its line and column.
+    /// </summary>
     public static PipelineOptions Parse(string json, string source)
     {
         JsonNode? root;
         try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
         catch (JsonException ex)
         {
-            throw new OptionsException(source, [$"is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {FirstSentence(ex.Message)}"]);
+            int line = (int)(ex.LineNumber ?? 0) + 1, column = (int)(ex.BytePositionInLine ?? 0) + 1;
+            throw new OptionsException(source, [$"is not valid JSON (line {line}, column {column}): {FirstSentence(ex.Message)}"], [(line, column)]);
         }
-        if (root is not JsonObject)
+        if (root is not JsonObject tree)
             throw new OptionsException(source, [$"must hold a JSON object at the top level, got {root?.GetValueKind().ToString().ToLowerInvariant() ?? "null"}"]);
 
-        PipelineOptions? options;
-        try { options = root.Deserialize<PipelineOptions>(SerializerOptions); }
-        catch (JsonException ex)
+        // Shape first (it prunes what cannot bind), then binding and validation of the rest, then all errors together.
+        var shape = JsonShape.Check(tree, typeof(PipelineOptions), SerializerOptions);
+        var errors = new List<string>(shape.Errors);
+        PipelineOptions? options = null;
+        try { options = tree.Deserialize<PipelineOptions>(SerializerOptions); }
+        catch (JsonException ex) { errors.Add(Describe(ex, tree)); }
+        if (options is not null)
         {
-            throw new OptionsException(source, [Describe(ex, root)]);
+            try { options.Validate(source); }
+            catch (OptionsException ex) { errors.AddRange(ex.Errors.Where(e => !shape.Explains(e)).Select(WithSuggestion)); }
         }
-        options!.Validate(source);
-        return options;
+
+        if (errors.Count == 0) return options!;
+        var positions = JsonPositions.Map(json);
+        var located = errors.Select(e => (Error: e, At: JsonPositions.Find(positions, e.Split(' ', 2)[0]))).OrderBy(e => e.At ?? (int.MaxValue, 0)).ToArray();
+        throw new OptionsException(source, located.Select(e => e.Error).ToArray(), located.Select(e => e.At).ToArray());
+    }
+
+    // "must be one of a, b, c, got "x"" (the records' own checks of names) gains the nearest allowed name.
+    private static string WithSuggestion(string error)
+    {
+        const string oneOf = " must be one of ", got = ", got \"";
+        int from = error.IndexOf(oneOf, StringComparison.Ordinal), to = error.LastIndexOf(got, StringComparison.Ordinal);
+        if (from < 0 || to < from || !error.EndsWith('"')) return error;
+        string[] allowed = error[(from + oneOf.Length)..to].Split(", ");
+        return error + NearestName.Hint(error[(to + got.Length)..^1], allowed);
     }
 
     /// <summary>The JSON schema of pipeline files, with every field's description and default.</summary>

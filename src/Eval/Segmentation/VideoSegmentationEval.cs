@@ -13,7 +13,14 @@ public sealed record ClipScore(string Clip, string[] Frames, double[] FrameMiou,
 
 /// <summary>eval.json. <c>DatasetMiou</c> is set in the per-dataset scope only: the mIoU of the single dataset-wide matching.</summary>
 public sealed record VideoSegmentationReport(string Backbone, string Scope, double? DatasetMiou, int Clusters, int PcaDimensions, int Restarts, ulong Seed,
-    int MaxFrames, int FrameStride, int ImageSize, double MeanClipMiou, double MeanFrameMiou, ClipScore[] Clips, double? MeanBackgroundMiou = null);
+    int MaxFrames, int FrameStride, int ImageSize, double MeanClipMiou, double MeanFrameMiou, ClipScore[] Clips, double? MeanBackgroundMiou = null)
+{
+    /// <summary>How <see cref="Backbone"/> starts for a randomly initialised backbone (no checkpoint): <c>random:ARCH:seedN</c>.</summary>
+    public const string RandomPrefix = "random:";
+
+    /// <summary>True when no checkpoint was loaded: the scores are a random-features baseline, not a trained backbone's (<c>random_init</c> in eval.json).</summary>
+    public bool RandomInit => Backbone.StartsWith(RandomPrefix, StringComparison.Ordinal);
+}
 
 /// <summary>
 /// The unsupervised video segmentation evaluation over DAVIS / YouTube-VOS style clips with a frozen backbone:

@@ -62,7 +62,19 @@ public sealed class GraphContext(PipelineOptions options, RunMode mode, Trajecto
             if (_claimed.Contains(videoHash)) return true;
         }
 
-        if (Cache.TryClaim(Set, videoHash) is not { } claim) return false;
+        Storage.Cache.Claims.VideoClaim? claim;
+        try
+        {
+            claim = Cache.TryClaim(Set, videoHash);
+        }
+        catch (Core.Files.UnsafeFileException e)
+        {
+            // A link where the claims folder should be: this run cannot claim, so it tracks nothing rather than write elsewhere.
+            Log($"  cannot claim video {videoHash[..12]} for tracking: {e.Message}");
+            return false;
+        }
+
+        if (claim is null) return false;
         lock (_lock)
         {
             _claims.Add(claim);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using MoSiC.Stream.Core.Files;
 using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Model.Checkpoints;
@@ -10,6 +11,9 @@ namespace MoSiC.Stream.Model.Checkpoints;
 /// C-contiguous tensor data. <see cref="Open"/> parses the header and loads tensors one by one from the file
 /// (fixtures, random access); <see cref="Read"/> loads them all as a <see cref="StateDict"/> (checkpoints).
 /// Tensors are read straight into fresh CPU storage: no whole-file buffer, so a 350 MB checkpoint costs 350 MB.
+/// The header is untrusted: sizes are computed with checked arithmetic, every tensor must lie inside the data section,
+/// names must be unique and byte ranges must not overlap (so no two tensors, and no allocation, can claim the same
+/// bytes twice).
 /// </summary>
 public sealed class SafetensorsReader
 {
@@ -17,6 +21,9 @@ public sealed class SafetensorsReader
 
     // A header larger than this is a corrupt or hostile file, not a checkpoint (the format's own limit is 100 MB).
     private const long MaxHeaderBytes = 100L * 1024 * 1024;
+
+    /// <summary>The most dimensions a tensor may have.</summary>
+    public const int MaxDims = 32;
 
     private readonly string _path;
     private readonly long _dataStart;
@@ -47,12 +54,15 @@ public sealed class SafetensorsReader
     /// <exception cref="InvalidDataException">The file is not well-formed safetensors; the message names the file.</exception>
     public static SafetensorsReader Open(string path)
     {
+        if (FileKinds.Of(path) is not (FileKind.Regular or FileKind.Missing) and var kind)
+            throw new InvalidDataException($"{path}: {ConfinedFolder.Describe(kind)}, not a safetensors file");
         using var stream = File.OpenRead(path);
         byte[] header = ReadHeaderBytes(stream, path);
         long dataStart = 8 + header.Length;
         long dataLength = stream.Length - dataStart;
         var entries = new List<SafetensorsEntry>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             using var doc = JsonDocument.Parse(header);
@@ -64,6 +74,7 @@ public sealed class SafetensorsReader
                     continue;
                 }
 
+                if (p.Name != MetadataKey && !names.Add(p.Name)) throw new InvalidDataException($"{path}: tensor '{p.Name}' appears twice in the header");
                 SafetensorsEntry entry = ParseEntry(path, p.Name, p.Value);
                 if (entry.End > dataLength)
                     throw new InvalidDataException($"{path}: tensor '{p.Name}' has data_offsets [{entry.Begin}, {entry.End}] past the {dataLength}-byte data section");
@@ -73,6 +84,15 @@ public sealed class SafetensorsReader
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new InvalidDataException($"{path}: malformed safetensors header: {ex.Message}", ex);
+        }
+
+        // Two tensors over the same bytes would be two names for one weight (or one allocation per name for the same data).
+        SafetensorsEntry? previous = null;
+        foreach (SafetensorsEntry e in entries.Where(e => e.End > e.Begin).OrderBy(e => e.Begin))
+        {
+            if (previous is not null && e.Begin < previous.End)
+                throw new InvalidDataException($"{path}: tensors '{previous.Name}' [{previous.Begin}, {previous.End}] and '{e.Name}' [{e.Begin}, {e.End}] overlap");
+            previous = e;
         }
 
         return new SafetensorsReader(path, dataStart, entries, metadata);
@@ -157,11 +177,24 @@ public sealed class SafetensorsReader
             "BOOL" => (ScalarType.Bool, 1),
             _ => throw new InvalidDataException($"{path}: tensor '{name}' has unsupported dtype '{dtypeName}'"),
         };
-        long[] shape = json.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
-        long[] offsets = json.GetProperty("data_offsets").EnumerateArray().Select(d => d.GetInt64()).ToArray();
-        if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0])
+        JsonElement shapeJson = json.GetProperty("shape"), offsetsJson = json.GetProperty("data_offsets");
+        if (shapeJson.GetArrayLength() > MaxDims || offsetsJson.GetArrayLength() != 2)
+            throw new InvalidDataException($"{path}: tensor '{name}' has {shapeJson.GetArrayLength()} dimensions (at most {MaxDims}) and {offsetsJson.GetArrayLength()} data_offsets (2)");
+        long[] shape = shapeJson.EnumerateArray().Select(d => d.GetInt64()).ToArray();
+        long[] offsets = offsetsJson.EnumerateArray().Select(d => d.GetInt64()).ToArray();
+        if (offsets[0] < 0 || offsets[1] < offsets[0])
             throw new InvalidDataException($"{path}: tensor '{name}' has bad data_offsets [{string.Join(", ", offsets)}]");
-        long bytes = shape.Aggregate(1L, (a, d) => a * d) * size;
+        if (shape.Any(d => d < 0)) throw new InvalidDataException($"{path}: tensor '{name}' has a negative dimension in [{string.Join(", ", shape)}]");
+        long bytes;
+        try
+        {
+            bytes = checked(shape.Aggregate(1L, (a, d) => checked(a * d)) * size);
+        }
+        catch (OverflowException)
+        {
+            throw new InvalidDataException($"{path}: tensor '{name}' ({dtypeName} [{string.Join(", ", shape)}]) has more bytes than 64 bits count");
+        }
+
         if (offsets[1] - offsets[0] != bytes)
             throw new InvalidDataException($"{path}: tensor '{name}' ({dtypeName} [{string.Join(", ", shape)}]) spans {offsets[1] - offsets[0]} bytes, expected {bytes}");
         return new SafetensorsEntry(name, dtype, shape, offsets[0], offsets[1]);

@@ -25,7 +25,7 @@ public static class VitCheckpointLoader
     /// <param name="path">Checkpoint file.</param>
     /// <param name="options">Mapping options; <see cref="VitLoadOptions.Default"/> when null.</param>
     /// <exception cref="CheckpointMismatchException">Names or shapes do not fit; nothing was changed.</exception>
-    /// <exception cref="InvalidDataException">The file is unreadable or holds several backbones without a prefix.</exception>
+    /// <exception cref="InvalidDataException">The file is unreadable, holds several backbones without a prefix, or a weight that is not finite.</exception>
     public static VitLoadReport Load(DinoVisionTransformer model, string path, VitLoadOptions? options = null)
     {
         using var state = CheckpointFile.Read(path);
@@ -84,6 +84,13 @@ public static class VitCheckpointLoader
 
         if (missing.Count + unexpected.Count + wrongShape.Count > 0)
             throw new CheckpointMismatchException(state.Source, model.Config.Name, missing, unexpected, wrongShape);
+        // A weight that is NaN or infinite poisons every feature downstream (eval's k-means fails far from the cause).
+        foreach (var (name, _) in parameters)
+        {
+            if (!mapped.TryGetValue(name, out var src) || !src.is_floating_point()) continue;
+            using var finite = isfinite(src).all();
+            if (!finite.item<bool>()) throw new InvalidDataException($"{state.Source}: tensor '{name}' holds NaN or infinite values; nothing was loaded");
+        }
 
         using (no_grad())
         {

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Eval.Segmentation;
 using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Checkpoints;
 using MoSiC.Stream.Model.Vit;
+using MoSiC.Stream.Runner.Checkpoints;
 using static TorchSharp.torch;
 
 namespace MoSiC.Stream.Runner.Cli;
@@ -33,6 +35,7 @@ internal static class EvalCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Backbone weights (our checkpoint or an official DINOv2 file); random init from --init-seed (default --seed) when absent." };
         var clusters = new Option<int>("--clusters", "-k") { Description = "K of k-means.", DefaultValueFactory = _ => 2 };
         var scope = new Option<string>("--scope") { Description = "per-clip (one clustering per clip), per-frame, or per-dataset (one clustering and matching for all clips).", DefaultValueFactory = _ => "per-clip" };
+        scope.AcceptOnlyFromAmong("per-clip", "per-frame", "per-dataset");
         var frames = new Option<int>("--frames") { Description = "Annotated frames per clip at most.", DefaultValueFactory = _ => 8 };
         var stride = new Option<int>("--stride") { Description = "Take every n-th annotated frame.", DefaultValueFactory = _ => 1 };
         var size = new Option<int>("--size") { Description = "Input size (frames stretched to size×size).", DefaultValueFactory = _ => 224 };
@@ -76,18 +79,32 @@ internal static class EvalCommand
                 catch (Exception e) when (e is IOException or InvalidDataException) { return Fail(e.Message); }
             }
             if (clips.Count == 0) return Fail("no sequences found");
+            // A sequence with no frame that has a mask scores NaN; with none at all there is nothing to evaluate.
+            int framesValue = result.GetValue(frames), strideValue = result.GetValue(stride);
+            string[] unannotated = clips.Where(c => c.SelectFrames(framesValue, strideValue).Count == 0).Select(c => c.Name).ToArray();
+            if (unannotated.Length == clips.Count)
+                return Fail($"no annotated frame to score: no frame of {string.Join(", ", unannotated)} has a mask PNG of the same name (is Annotations/ empty?)");
+            if (unannotated.Length > 0)
+            {
+                Console.Error.WriteLine($"mosic-stream eval: left out {unannotated.Length} sequence(s) with no annotated frame: {string.Join(", ", unannotated)}");
+                clips.RemoveAll(c => unannotated.Contains(c.Name));
+            }
+
+            string? outDir = result.GetValue(output), vizDir = result.GetValue(viz);
+            // Before any work: an --out that is a file used to fail only after the whole evaluation.
+            if (outDir is not null && OutputPaths.FolderProblem(outDir) is { } outProblem) return Fail($"--out \"{outDir}\" {outProblem}; name a folder for eval.json");
+            if (vizDir is not null && OutputPaths.FolderProblem(vizDir) is { } vizProblem) return Fail($"--viz \"{vizDir}\" {vizProblem}; name a folder for the overlay pictures");
             TorchRuntime.EnsureLoaded();
             ulong seedValue = result.GetValue(seed), initSeedValue = result.GetValue(initSeed) ?? seedValue;
-            string? outDir = result.GetValue(output), vizDir = result.GetValue(viz);
             var options = new VideoSegmentationEvalOptions(
                 new ClipEvalOptions(result.GetValue(clusters), s.Value, result.GetValue(pca), result.GetValue(restarts), Seed: seedValue),
-                result.GetValue(frames), result.GetValue(stride), result.GetValue(size), vizDir);
+                framesValue, strideValue, result.GetValue(size), vizDir);
             if (pair is null)
             {
                 var report = await EvaluateAsync(result.GetValue(checkpoint), config, initSeedValue, clips, options, outDir, ct);
                 if (report is null) return 1;
                 PrintTable(report);
-                return 0;
+                return double.IsFinite(report.MeanClipMiou) ? 0 : Fail("the mean mIoU is not a number: no clip could be scored");
             }
             if (result.GetValue(checkpoint) is not null) return Fail("--compare A B names both backbones; leave out --checkpoint");
             // Two backbones on the same clips and settings: A's files under OUT/a (VIZ/a), B's under OUT/b (VIZ/b).
@@ -104,7 +121,10 @@ internal static class EvalCommand
             Console.Write(EvalComparison.Table(reports[0], reports[1]));
             return 0;
         });
-        return command;
+        return command.WithExamples(
+            ("mosic-stream eval DAVIS/ --checkpoint .mosic/sample-checkpoints/student-backbone.safetensors --arch tiny --out eval/", "score a trained backbone; eval/eval.json"),
+            ("mosic-stream eval DAVIS/ --arch vits14 --compare dinov2_vits14.pth student.safetensors --out cmp/", "two backbones on the same clips, B − A"),
+            ("mosic-stream eval --compare runA/eval.json runB/eval.json", "two earlier reports side by side"));
     }
 
     /// <summary>The <c>--compare</c> name of a random-init backbone (seeded by <c>--init-seed</c>, default <c>--seed</c>).</summary>
@@ -122,17 +142,19 @@ internal static class EvalCommand
             try { VitCheckpointLoader.Load(model, checkpoint); }
             catch (Exception e) when (e is IOException or InvalidDataException or CheckpointMismatchException or UnauthorizedAccessException)
             {
-                Fail($"{checkpoint}: {e.Message}");
+                Fail(CheckpointErrors.Explain(checkpoint, config.Name, "--arch", e));
                 return null;
             }
         }
-        string backbone = checkpoint is null ? $"random:{config.Name}:seed{initSeed}" : $"{config.Name}:{Path.GetFullPath(checkpoint)}";
+        string backbone = checkpoint is null ? $"{VideoSegmentationReport.RandomPrefix}{config.Name}:seed{initSeed}" : $"{config.Name}:{Path.GetFullPath(checkpoint)}";
         return await VideoSegmentationEval.RunAsync(clips, model, backbone, options, outDir, ct);
     }
 
     private static void PrintTable(VideoSegmentationReport report)
     {
         Console.WriteLine($"backbone {report.Backbone}; K {report.Clusters}; scope {report.Scope}");
+        if (report.RandomInit)
+            Console.WriteLine("RANDOM INIT: no --checkpoint was given, so these are the scores of random features (a baseline), not of a trained backbone");
         // bg-only: the floor, background predicted everywhere on the same frames.
         Console.WriteLine($"{"clip",-32} {"frames",6} {"mIoU",8} {"bg-only",8}");
         foreach (var c in report.Clips)

@@ -40,7 +40,9 @@ internal static class ProbeCommand
             Console.Write(result.GetValue(json) ? ToJson(reports) : ToText(reports));
             return reports.All(r => r.Ok) ? 0 : 1;
         });
-        return command;
+        return command.WithExamples(
+            ("mosic-stream probe video.mp4", "streams, size, rotation, frame timing and decodable frames"),
+            ("mosic-stream probe --json --no-decode data/*.mp4", "quick header check of many files, as JSON"));
     }
 
     internal static async Task<ProbeReport> ProbeAsync(string path, bool decode, double folderFps, double timeoutSeconds, CancellationToken ct)

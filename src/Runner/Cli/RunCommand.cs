@@ -11,6 +11,9 @@ internal static class RunCommand
         var command = new Command("run", "Run a pipeline: decode → clips → track what is not cached → Parquet cache → train, as one bounded streaming graph. " +
             "Training starts with the first tracked batch; a rerun tracks nothing already cached and resumes training from the last checkpoint; Ctrl-C stops cleanly.");
         GraphCommand.Configure(command, RunMode.Run);
-        return command;
+        return command.WithExamples(
+            ("mosic-stream run", "the embedded sample pipeline: a small synthetic corpus, end to end, on any machine"),
+            ("mosic-stream run -p pipelines/ytvos.json --profile prof/", "your corpus, with a throughput profile naming the bottleneck"),
+            ("mosic-stream run -p pipelines/ytvos.json --quiet --json > summary.json", "in a batch job: no progress, the summary as JSON"));
     }
 }

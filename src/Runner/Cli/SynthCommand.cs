@@ -59,6 +59,8 @@ internal static class SynthCommand
             Console.WriteLine($"{manifest.Videos.Count} videos, {manifest.Videos.Sum(v => v.Frames)} frames in {Path.GetFullPath(dir)}: videos/, Annotations/ (palette PNG masks), tracks/ (point tracks), {SyntheticCorpus.ManifestFileName}");
             return 0;
         });
-        return command;
+        return command.WithExamples(
+            ("mosic-stream synth --out corpus --videos 12 --seed 3", "12 videos with masks and point tracks; the same seed gives the same bytes"),
+            ("mosic-stream synth --out hostile --hostile", "the hostile corpus (broken, odd and huge inputs) with what a correct run does"));
     }
 }

@@ -10,6 +10,8 @@ internal static class TrainCommand
     {
         var command = new Command("train", "Train from cached trajectories only (decode still feeds pixels; the tracker is never started).");
         GraphCommand.Configure(command, RunMode.Train);
-        return command;
+        return command.WithExamples(
+            ("mosic-stream train -p pipelines/ytvos.json", "train from the cache that track filled (refused when shards are missing)"),
+            ("mosic-stream train -p pipelines/ytvos.json --allow-partial", "train on the videos that have tracks, knowing some have none"));
     }
 }

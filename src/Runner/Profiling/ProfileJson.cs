@@ -18,6 +18,7 @@ internal static class ProfileJson
         var r = report.Run;
         var document = new
         {
+            identity = report.Identity,
             elapsedSeconds = report.Elapsed.TotalSeconds,
             bottleneck = report.Bottleneck is { } b ? new { stage = b.Stage, busy = b.Busy, reason = b.Reason } : null,
             stages = report.Stages,

@@ -12,8 +12,9 @@ namespace MoSiC.Stream.Runner.Profiling;
 /// </summary>
 public sealed class ProfileReport
 {
-    private ProfileReport(PipelineSnapshot final, IReadOnlyList<TimelineSample> timeline)
+    private ProfileReport(PipelineSnapshot final, IReadOnlyList<TimelineSample> timeline, RunIdentity? identity)
     {
+        Identity = identity;
         Elapsed = final.Elapsed;
         Run = final.Run;
         Timeline = timeline;
@@ -27,12 +28,16 @@ public sealed class ProfileReport
     /// <summary>Builds the report of a run that ended at <paramref name="final"/>.</summary>
     /// <param name="final">The graph's snapshot at the end of the run.</param>
     /// <param name="timeline">The run's samples (<see cref="TimelineRecorder.Samples"/>); may be empty.</param>
-    public static ProfileReport Create(PipelineSnapshot final, IReadOnlyList<TimelineSample> timeline)
+    /// <param name="identity">Which run it was (pipeline, start, command, threads), shown in the pictures; null when unknown.</param>
+    public static ProfileReport Create(PipelineSnapshot final, IReadOnlyList<TimelineSample> timeline, RunIdentity? identity = null)
     {
         ArgumentNullException.ThrowIfNull(final);
         ArgumentNullException.ThrowIfNull(timeline);
-        return new ProfileReport(final, timeline);
+        return new ProfileReport(final, timeline, identity);
     }
+
+    /// <summary>Which run this is, when known.</summary>
+    public RunIdentity? Identity { get; }
 
     /// <summary>Run time.</summary>
     public TimeSpan Elapsed { get; }

@@ -1,3 +1,4 @@
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Graph.Plumbing;
 using MoSiC.Stream.Model.Vit;
@@ -6,18 +7,20 @@ using MoSiC.Stream.Training;
 namespace MoSiC.Stream.Runner.Run;
 
 /// <summary>
-/// Checks, before any work, the folders a run will write: the cache folder, and when it trains the checkpoint folder
-/// and the checkpoint it would resume from. Each problem names the field and the fix, so a run never decodes for an
+/// Checks, before any work, what a run will write: the cache folder, the profile folder and the report file, and when
+/// it trains the checkpoint folder and the checkpoint it would resume from. Each problem names the field and the fix, so a run never decodes for an
 /// hour to fail at its first write.
 /// </summary>
 internal static class FolderProblems
 {
-    public static string? Find(PipelineOptions options, RunMode mode)
+    public static string? Find(PipelineOptions options, RunRequest request)
     {
-        if (Unwritable(options.Cache.Dir) is { } cache) return $"cache.dir \"{options.Cache.Dir}\" {cache}; point cache.dir at a folder this user can write";
-        if (mode == RunMode.Track) return null;
+        if (OutputPaths.FolderProblem(options.Cache.Dir) is { } cache) return $"cache.dir \"{options.Cache.Dir}\" {cache}; point cache.dir at a folder this user can write";
+        if (request.ProfileDir is { } profile && OutputPaths.FolderProblem(profile) is { } p) return $"--profile \"{profile}\" {p}; name a folder (profile.json, timeline.png and timeline.html go in it)";
+        if (request.ReportPath is { } report && OutputPaths.FileProblem(report) is { } r) return $"--report \"{report}\" {r}; name the file run.json should be written to";
+        if (request.Mode == RunMode.Track) return null;
         TrainerOptions t = options.Trainer;
-        if (Unwritable(t.CheckpointDir) is { } checkpoints) return $"trainer.checkpointDir \"{t.CheckpointDir}\" {checkpoints}; point it at a folder this user can write";
+        if (OutputPaths.FolderProblem(t.CheckpointDir) is { } checkpoints) return $"trainer.checkpointDir \"{t.CheckpointDir}\" {checkpoints}; point it at a folder this user can write";
         try
         {
             if (CheckpointFiles.Latest(t.CheckpointDir) is not { } latest) return null;
@@ -30,24 +33,6 @@ internal static class FolderProblems
         catch (Exception e) when (e is InvalidDataException or IOException or KeyNotFoundException or FormatException or UnauthorizedAccessException)
         {
             return $"trainer.checkpointDir \"{t.CheckpointDir}\" holds a file that is not a readable training checkpoint ({e.Message}); move it away";
-        }
-    }
-
-    // Null when the folder exists (or can be made) and takes a new file; otherwise why not.
-    private static string? Unwritable(string dir)
-    {
-        try
-        {
-            if (File.Exists(dir)) return "is a file, not a folder";
-            Directory.CreateDirectory(dir);
-            string probe = Path.Combine(dir, $".write-check-{Environment.ProcessId}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return $"cannot be written: {e.Message}";
         }
     }
 }

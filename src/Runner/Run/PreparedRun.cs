@@ -12,6 +12,9 @@ namespace MoSiC.Stream.Runner.Run;
 /// <summary>Everything a run settled before its graph starts: the checked pipeline, the corpus plan, the cache and the trainer.</summary>
 internal sealed record PreparedRun(RunRequest Request, PipelineOptions Options, string Source, TrackerIdentity Identity) : IDisposable
 {
+    /// <summary>The run's identity (<see cref="RunFolders.Id"/>).</summary>
+    public required string RunId { get; init; }
+
     public required TrajectoryCache Cache { get; init; }
 
     public required HashIndex Hashes { get; init; }
@@ -39,6 +42,9 @@ internal sealed record PreparedRun(RunRequest Request, PipelineOptions Options, 
 
     /// <summary>Whether the graph streams clips to the trainer (training, and not resumed past the streamed epoch).</summary>
     public bool StreamsToTrainer => Session is { Resume.Epoch: 0 };
+
+    /// <summary>Training had already finished and no video has clips left to track: the graph would only decode.</summary>
+    public bool NothingToDo => Videos.Count == 0 && Session is { } s && s.Position.Epoch >= Options.Trainer.Epochs;
 
     public void Dispose() => Session?.Dispose();
 }

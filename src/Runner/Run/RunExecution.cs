@@ -4,6 +4,7 @@ using MoSiC.Stream.Graph;
 using MoSiC.Stream.Graph.Metrics;
 using MoSiC.Stream.Graph.Plumbing;
 using MoSiC.Stream.Graph.Replay;
+using MoSiC.Stream.Runner.Output;
 using MoSiC.Stream.Runner.Profiling;
 using MoSiC.Stream.Runner.Progress;
 using MoSiC.Stream.Stages.Track;
@@ -44,7 +45,9 @@ internal static class RunExecution
         var started = DateTime.UtcNow;
         using var meter = new PipelineMeter(run.Stats);
         await using var timeline = TimelineRecorder.Start(run.Stats);
-        var progress = ProgressView.Start(run.Stats, $"mosic-stream {run.Request.Mode.ToString().ToLowerInvariant()} {options.Name}");
+        // --no-progress (and --quiet): no live table and no periodic lines; other lines go straight out.
+        ProgressView? progress = CliOutput.NoProgress ? null
+            : ProgressView.Start(run.Stats, $"mosic-stream {run.Request.Mode.ToString().ToLowerInvariant()} {options.Name}", new ProgressOptions { Console = CliOutput.Json ? CliOutput.HumanConsole : null });
         log.Attach(progress);
         GraphOutcome outcome;
         try
@@ -53,7 +56,7 @@ internal static class RunExecution
         }
         finally
         {
-            await progress.DisposeAsync().ConfigureAwait(false);
+            if (progress is not null) await progress.DisposeAsync().ConfigureAwait(false);
             log.Attach(null);
             await timeline.DisposeAsync().ConfigureAwait(false);
             await run.Hashes.SaveAsync(CancellationToken.None).ConfigureAwait(false);

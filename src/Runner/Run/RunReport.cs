@@ -119,7 +119,7 @@ internal static class RunReport
     /// Where the report goes: <c>--report</c> when given; otherwise the checkpoint folder's run.json when the run
     /// trains (next to what it describes) and <c>.mosic/runs/</c> always, one file per run.
     /// </summary>
-    public static IEnumerable<string> Paths(RunRequest request, PipelineOptions options, bool trains, DateTime started)
+    public static IEnumerable<string> Paths(RunRequest request, PipelineOptions options, bool trains, string runId)
     {
         if (request.ReportPath is not null)
         {
@@ -128,16 +128,18 @@ internal static class RunReport
         }
 
         if (trains) yield return Path.Combine(options.Trainer.CheckpointDir, "run.json");
-        string stamp = started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        yield return Path.Combine(".mosic", "runs", $"{options.Name}-{request.Mode.ToString().ToLowerInvariant()}-{stamp}-{Environment.ProcessId}.json");
+        yield return RunFolders.Report(runId);
     }
 
     public static async Task WriteAsync(object report, string path)
     {
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, Json)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(path, Serialize(report)).ConfigureAwait(false);
     }
+
+    /// <summary>The report as run.json holds it (indented, camelCase).</summary>
+    public static string Serialize(object report) => JsonSerializer.Serialize(report, Json);
 
     private static string Version(Assembly assembly) =>
         assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "unknown";

@@ -1,8 +1,8 @@
 using System.Globalization;
 using MoSiC.Stream.Graph.Metrics;
+using MoSiC.Stream.Runner.Output;
 using MoSiC.Stream.Runner.Profiling;
 using MoSiC.Stream.Runner.Progress;
-using Spectre.Console;
 
 namespace MoSiC.Stream.Runner.Run;
 
@@ -12,16 +12,18 @@ namespace MoSiC.Stream.Runner.Run;
 /// </summary>
 internal static class RunReporting
 {
-    /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).</summary>
-    public const int Interrupted = 130;
-
     public static async Task<int> ReportAsync(PreparedRun run, ExecutedRun executed, Interrupts interrupts, RunLog log)
     {
         PipelineSnapshot end = run.Stats.Snapshot();
-        SummaryTable.Write(end, AnsiConsole.Console);
+        if (!CliOutput.Quiet) SummaryTable.Write(end, CliOutput.HumanConsole);
+        else if (Bottleneck.Find(end) is { } bottleneck) log.Result($"bottleneck: {bottleneck.Stage} ({bottleneck.Reason})");
         if (run.Request.ProfileDir is { } profileDir)
         {
-            var profile = ProfileReport.Create(end, executed.Samples);
+            var threads = run.Options.Runtime.Threads;
+            var identity = new RunIdentity(run.Options.Name, run.Source, run.Request.Mode.ToString().ToLowerInvariant(), executed.Started,
+                string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a).Prepend("mosic-stream")),
+                $"{threads.DecodeWorkers} decode workers × {threads.FfmpegThreads} ffmpeg threads, tracker {threads.Tracker}, torch {threads.Torch}");
+            var profile = ProfileReport.Create(end, executed.Samples, identity);
             // The summary table named the bottleneck already; the rest adds stage rates and buffer fill.
             foreach (string line in profile.SummaryLines().Skip(1)) log.Write(line);
             await profile.WriteAsync(profileDir, CancellationToken.None).ConfigureAwait(false);
@@ -29,11 +31,11 @@ internal static class RunReporting
         }
 
         RunSnapshot counts = end.Run;
-        log.Write(string.Create(CultureInfo.InvariantCulture,
+        log.Result(string.Create(CultureInfo.InvariantCulture,
             $"tracked {counts.ClipsTracked} clips in {executed.Graph.PartsWritten} batches, {counts.ClipsCached} already cached; {counts.VideosDone} of {run.Videos.Count} videos, {counts.VideosFailed} failed; " +
             $"{end.Elapsed.TotalSeconds:0.0} s; {run.Hashes.Hashed} videos hashed from their bytes"));
-        if (executed.Context.Uncached > 0) log.Write($"{executed.Context.Uncached} clips of these videos are not in the cache and were left out: run mosic-stream track first");
-        foreach (var failure in executed.Failures.Records) log.Write($"  {failure}");
+        if (executed.Context.Uncached > 0) log.Result($"{executed.Context.Uncached} clips of these videos are not in the cache and were left out: run mosic-stream track first");
+        foreach (var failure in executed.Failures.Records) log.Result($"  {failure}");
 
         int code = ExitCode(run, executed, counts);
         string? reason = executed.Outcome.Fault is { } fault ? $"stopped by a failing stage: {fault.GetType().Name}: {fault.Message}"
@@ -41,17 +43,21 @@ internal static class RunReporting
         if (reason is not null) Console.Error.WriteLine(reason);
 
         var report = RunReport.Create(run, executed, end, reason, code);
-        foreach (string path in RunReport.Paths(run.Request, run.Options, run.Session is not null, executed.Started))
+        foreach (string path in RunReport.Paths(run.Request, run.Options, run.Session is not null, run.RunId))
         {
             await RunReport.WriteAsync(report, path).ConfigureAwait(false);
         }
 
+        // --json: run.json's content on stdout, the one thing there, for scripts and job steps.
+        if (CliOutput.Json) Console.Out.WriteLine(RunReport.Serialize(report));
+
         return code;
     }
 
+    // Interrupted is 128 + SIGINT, as shells report it.
     private static int ExitCode(PreparedRun run, ExecutedRun executed, RunSnapshot counts) =>
-        executed.Outcome.Fault is not null || executed.Failures.Tripped is not null ? 1
-        : executed.Outcome.Stopped ? Interrupted
-        : run.Videos.Count > 0 && counts.VideosDone == 0 && run.Session?.Finished != true ? 1
-        : 0;
+        executed.Outcome.Fault is not null || executed.Failures.Tripped is not null ? ExitCodes.Failed
+        : executed.Outcome.Stopped ? ExitCodes.Interrupted
+        : run.Videos.Count > 0 && counts.VideosDone == 0 && run.Session?.Finished != true ? ExitCodes.Failed
+        : ExitCodes.Ok;
 }

@@ -10,4 +10,7 @@ namespace MoSiC.Stream.Runner.Run;
 /// <param name="ReportPath">Where run.json goes; null for the default (docs/runner.md).</param>
 /// <param name="ProfileDir">Where the profile report goes, or null for none.</param>
 /// <param name="TrackerName">Overrides tracker.name (e.g. <c>static</c> for a baseline cache).</param>
-internal sealed record RunRequest(RunMode Mode, string? PipelinePath, ShardSpec Shard, string? ReportPath = null, string? ProfileDir = null, string? TrackerName = null);
+/// <param name="ProfileByDefault">Profile even without <paramref name="ProfileDir"/>, into the run's own folder (<c>mosic-stream profile</c>).</param>
+/// <param name="AllowPartial">Train mode: train on the videos that have tracks even when others of the corpus have none.</param>
+internal sealed record RunRequest(RunMode Mode, string? PipelinePath, ShardSpec Shard, string? ReportPath = null, string? ProfileDir = null, string? TrackerName = null,
+    bool ProfileByDefault = false, bool AllowPartial = false);

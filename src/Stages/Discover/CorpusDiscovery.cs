@@ -53,6 +53,21 @@ public static class CorpusDiscovery
         return new CorpusListing(root, videos, ignored);
     }
 
+    /// <summary>
+    /// Lists the videos of <paramref name="corpus"/> under its root, refusing a corpus of none: to a run or a gc, an
+    /// empty listing is far more often a share that failed to mount or a mistyped glob than a deliberate empty corpus.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No video matched; the message says whether the root is empty.</exception>
+    public static CorpusListing DiscoverSome(CorpusOptions corpus)
+    {
+        CorpusListing listing = Discover(corpus, corpus.ResolvedRoot);
+        if (listing.Videos.Count > 0) return listing;
+        string patterns = string.Join(", ", corpus.Include.DefaultIfEmpty("videos/*.mp4"));
+        throw new InvalidOperationException(Directory.EnumerateFileSystemEntries(listing.Root).Any()
+            ? $"corpus.include matched no videos under {listing.Root} (patterns: {patterns})"
+            : $"corpus.root {listing.Root} is an empty folder (a network share that did not mount?): no videos to match {patterns}");
+    }
+
     // An absolute pattern is matched from its longest wildcard-free folder; a relative one from the root.
     private static string BaseOf(string pattern, string root)
     {

@@ -55,9 +55,21 @@ internal static partial class CacheLayout
         return true;
     }
 
-    /// <summary>True for a part's final name (<c>part-*.parquet</c>).</summary>
-    public static bool IsPartName(string name) =>
-        name.StartsWith(PartPrefix, StringComparison.Ordinal) && name.EndsWith(PartSuffix, StringComparison.Ordinal);
+    /// <summary>True for a part's final name as <see cref="PartName"/> makes it (<c>part-</c>, 20 hex digits, <c>.parquet</c>).</summary>
+    public static bool IsPartName(string name) => PartPattern().IsMatch(name);
+
+    /// <summary>True for a set id as <see cref="TrackSet.Id"/> makes it (tracker name and version, 12 hex digits).</summary>
+    public static bool IsSetId(string id) => SetIdPattern().IsMatch(id);
+
+    /// <summary>
+    /// Null when <paramref name="partition"/> and <paramref name="file"/>, taken from a manifest entry, are names this
+    /// cache generates (a set id and a part name, so the path stays directly inside a partition folder of the cache);
+    /// otherwise the problem's detail. Every name read from metadata passes here before it becomes a path.
+    /// </summary>
+    public static string? Unconfined(string? partition, string? file) =>
+        partition is not null && file is not null && IsSetId(partition) && IsPartName(file) ? null
+            : $"manifest names a path outside the cache: partition '{Show(partition)}', file '{Show(file)}' " +
+              $"(ours are {PartitionPrefix}<set id>/{PartPrefix}<20 hex digits>{PartSuffix}); ignored, and --repair drops it from the manifest without deleting anything";
 
     /// <summary>True for a temporary file of an atomic write (ours have a dot in front and the temp marker).</summary>
     public static bool IsTempName(string name) => name.StartsWith('.') && name.Contains(TempMarker, StringComparison.Ordinal);
@@ -68,6 +80,16 @@ internal static partial class CacheLayout
             ? folderName[PartitionPrefix.Length..]
             : null;
 
+    // Shown in messages with control characters escaped and the length capped: the name comes from an attacker.
+    private static string Show(string? name) =>
+        name is null ? "(none)" : string.Concat(name.Take(200).Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString())) + (name.Length > 200 ? "…" : "");
+
     [GeneratedRegex(@"^([0-9]{8,18})(\.snapshot)?\.json$", RegexOptions.CultureInvariant)]
     private static partial Regex EntryPattern();
+
+    [GeneratedRegex(@"^part-[0-9a-f]{20}\.parquet$", RegexOptions.CultureInvariant)]
+    private static partial Regex PartPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}-[0-9a-f]{12}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SetIdPattern();
 }

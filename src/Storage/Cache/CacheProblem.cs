@@ -23,6 +23,19 @@ public enum CacheProblemKind
 
     /// <summary>A manifest entry that does not parse or fails its checksum (a torn write); it is ignored.</summary>
     TornEntry,
+
+    /// <summary>
+    /// A manifest entry names a partition or file that is not one of our generated names (an absolute path, <c>..</c>,
+    /// anything else): ignored by every reader, dropped from the manifest by repair, never deleted from the disk.
+    /// </summary>
+    UnsafePath,
+
+    /// <summary>
+    /// Where the cache expects a regular file or folder of its own there is a symbolic link, a named pipe, a device or
+    /// a socket: never read, never followed and never deleted (repair drops a manifest record naming it; the thing
+    /// itself is left for a person to look at).
+    /// </summary>
+    NotRegularFile,
 }
 
 /// <summary>One problem: its kind, the file (absolute path) and what exactly is wrong.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Storage.Cache.Claims;
 using MoSiC.Stream.Storage.Cache.Export;
 using MoSiC.Stream.Storage.Cache.Files;
@@ -50,7 +51,12 @@ public sealed class TrajectoryCache
         options.ThrowIfInvalid();
         string full = Path.GetFullPath(dir);
         if (File.Exists(full)) throw new IOException($"{full}: cache.dir is a file, not a folder");
-        Directory.CreateDirectory(CacheLayout.ManifestDir(full));
+        Directory.CreateDirectory(full);
+        // The manifest says what every reader trusts: a link in its place (to a folder elsewhere) is refused outright.
+        using (ConfinedFolder? manifest = ConfinedFolder.TryOpen(full, CacheLayout.ManifestFolder))
+        {
+            if (manifest is null) Directory.CreateDirectory(CacheLayout.ManifestDir(full));
+        }
         return new TrajectoryCache(full, options);
     }
 
@@ -95,7 +101,7 @@ public sealed class TrajectoryCache
     public VideoClaim? TryClaim(TrackSet set, string videoHash)
     {
         ArgumentNullException.ThrowIfNull(set);
-        return VideoClaim.TryTake(Path.Combine(Dir, CacheLayout.ClaimsFolder, set.Id), videoHash, Options.StaleAfter, Options.Clock);
+        return VideoClaim.TryTake(Dir, set.Id, videoHash, Options.StaleAfter, Options.Clock);
     }
 
     /// <summary>Writes <paramref name="clips"/> as one part of <paramref name="set"/>'s partition, atomically, then records it in the manifest.</summary>
@@ -152,7 +158,10 @@ public sealed class TrajectoryCache
     {
         ArgumentNullException.ThrowIfNull(set);
         var yielded = new HashSet<string>(StringComparer.Ordinal);
-        foreach (PartRecord part in State().PartsOf(set.Id))
+        CacheState state = State();
+        foreach (PartRecord foreign in state.Unconfined.Where(p => p.Partition == set.Id && (videoHash is null || p.Clips.Any(c => c.Video == videoHash))))
+            skipped?.Invoke(new CacheProblem(CacheProblemKind.UnsafePath, CacheLayout.ManifestDir(Dir), CacheLayout.Unconfined(foreign.Partition, foreign.File)!));
+        foreach (PartRecord part in state.PartsOf(set.Id))
         {
             if (videoHash is not null && !part.Clips.Any(c => c.Video == videoHash)) continue;
             if (part.Clips.All(c => yielded.Contains(c.Key))) continue;
@@ -175,7 +184,7 @@ public sealed class TrajectoryCache
     public IReadOnlyList<PartitionListing> List() =>
         State().Parts.GroupBy(p => p.Partition).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new PartitionListing(
             g.Key,
-            TrackSetFile.TryRead(Path.Combine(CacheLayout.PartitionDir(Dir, g.Key), CacheLayout.SetFile)),
+            TrackSetFile.TryRead(Dir, g.Key),
             g.SelectMany(p => p.Clips).Select(c => c.Video).Distinct().Count(),
             g.SelectMany(p => p.Clips).Select(c => c.Key).Distinct().Count(),
             g.Sum(p => (long)p.Rows),
@@ -203,7 +212,14 @@ public sealed class TrajectoryCache
     {
         ArgumentNullException.ThrowIfNull(keepVideoHashes);
         using MaintenanceLock held = await LockAsync(ct).ConfigureAwait(false);
-        return await new Collector(_log, _parts, Options).RunAsync(keepVideoHashes, ct).ConfigureAwait(false);
+        return await new Collector(Dir, _log, _parts, Options).RunAsync(keepVideoHashes, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>What <see cref="CollectAsync"/> would remove for <paramref name="keepVideoHashes"/> now (gc --dry-run, and gc's safety checks); changes nothing.</summary>
+    public CollectPlan PlanCollect(IReadOnlySet<string> keepVideoHashes)
+    {
+        ArgumentNullException.ThrowIfNull(keepVideoHashes);
+        return Collector.Plan(State(), keepVideoHashes);
     }
 
     /// <summary>
@@ -230,8 +246,8 @@ public sealed class TrajectoryCache
             string[] holders = State().Parts.Where(p => p.Clips.Any(c => c.Video == videoHash)).Select(p => p.Partition).Distinct().ToArray();
             if (holders.Length == 0) throw new KeyNotFoundException($"{Dir}: no finished clip of video {videoHash}");
             if (holders.Length > 1) throw new ArgumentException($"video {videoHash} is in {holders.Length} partitions ({string.Join(", ", holders)}); name the track set", nameof(set));
-            set = TrackSetFile.TryRead(Path.Combine(CacheLayout.PartitionDir(Dir, holders[0]), CacheLayout.SetFile))
-                ?? throw new InvalidOperationException($"{CacheLayout.PartitionDir(Dir, holders[0])}: {CacheLayout.SetFile} is missing or unreadable");
+            set = TrackSetFile.TryRead(Dir, holders[0])
+                ?? throw new InvalidOperationException($"{CacheLayout.PartitionDir(Dir, holders[0])}: {CacheLayout.SetFile} is missing, unreadable or describes another partition");
         }
 
         var clips = new List<CachedClip>();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Core.Media;
 
 namespace MoSiC.Stream.Storage.Identity;
@@ -7,40 +8,59 @@ namespace MoSiC.Stream.Storage.Identity;
 /// <summary>
 /// Remembers each video's content hash with the size and modification time it had, so a rerun over an unchanged
 /// corpus does not read every byte again. Kept as one JSON file (<c>_identity.json</c> in the cache folder), rewritten
-/// atomically by <see cref="SaveAsync"/>; a missing or unreadable file just means hashing again.
+/// atomically by <see cref="SaveAsync"/>; a missing or unreadable file just means hashing again. In a shared cache
+/// anyone may write it, so it is read only as a regular file of at most <see cref="MaxBytes"/>, and entries that are
+/// not well-formed are dropped.
 /// </summary>
 public sealed class HashIndex
 {
     /// <summary>File name of the index inside the cache folder (leading underscore: Hive readers skip it).</summary>
     public const string FileName = "_identity.json";
 
+    /// <summary>The largest index read (about a million videos); a larger file is ignored, not loaded.</summary>
+    public const long MaxBytes = 256L << 20;
+
     private readonly string _path;
     private readonly ConcurrentDictionary<string, Entry> _entries;
     private int _hashed;
 
-    private HashIndex(string path, ConcurrentDictionary<string, Entry> entries) => (_path, _entries) = (path, entries);
+    private HashIndex(string path, ConcurrentDictionary<string, Entry> entries, string? problem) => (_path, _entries, Problem) = (path, entries, problem);
 
     /// <summary>Videos hashed from their bytes by this instance (the rest came from the index).</summary>
     public int Hashed => _hashed;
+
+    /// <summary>Why the saved index was not used (a link, a pipe, too large, not JSON), or null; it is rewritten on save.</summary>
+    public string? Problem { get; }
 
     /// <summary>Loads the index of the cache at <paramref name="cacheDir"/>.</summary>
     public static HashIndex Load(string cacheDir)
     {
         string path = Path.Combine(cacheDir, FileName);
         var entries = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
+        string? problem = null;
         try
         {
-            if (File.Exists(path) && JsonSerializer.Deserialize<Dictionary<string, Entry>>(File.ReadAllBytes(path)) is { } saved)
+            using ConfinedFolder? folder = ConfinedFolder.TryOpen(cacheDir);
+            if (folder is not null && folder.Status(FileName).Kind != FileKind.Missing
+                && JsonSerializer.Deserialize<Dictionary<string, Entry>>(folder.ReadAll(FileName, MaxBytes)) is { } saved)
             {
-                foreach (var (key, entry) in saved) entries[key] = entry;
+                foreach (var (key, entry) in saved)
+                {
+                    if (entry is { Bytes: >= 0, Files: >= 0, Sha256.Length: 64 } && !entry.Sha256.AsSpan().ContainsAnyExcept("0123456789abcdef")) entries[key] = entry;
+                }
             }
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
             // A torn or foreign file: the hashes are recomputed and the file rewritten.
+            problem = $"{path}: not a hash index ({e.Message}); every video is hashed again";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problem = $"{e.Message}; every video is hashed again";
         }
 
-        return new HashIndex(path, entries);
+        return new HashIndex(path, entries, problem);
     }
 
     /// <summary>The content hash of <paramref name="source"/>: from the index when its size and modification time are unchanged, else by reading it.</summary>
@@ -56,18 +76,15 @@ public sealed class HashIndex
         return hash;
     }
 
-    /// <summary>Writes the index (temporary file, then rename).</summary>
+    /// <summary>The path a video with content <paramref name="hash"/> was last hashed under, or null when the index never saw it (gc names removed videos by it).</summary>
+    public string? LastPathOf(string hash) =>
+        _entries.Where(e => e.Value.Sha256 == hash).Select(e => e.Key).Order(StringComparer.Ordinal).FirstOrDefault();
+
+    /// <summary>Writes the index atomically (a rename replaces whatever had the name, a link included, without following it).</summary>
     public async Task SaveAsync(CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        string temp = $"{_path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-        {
-            await JsonSerializer.SerializeAsync(stream, new SortedDictionary<string, Entry>(_entries, StringComparer.Ordinal), cancellationToken: ct).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, _path, overwrite: true);
+        var sorted = new SortedDictionary<string, Entry>(_entries, StringComparer.Ordinal);
+        await AtomicFile.WriteAsync(_path, JsonSerializer.SerializeToUtf8Bytes(sorted), ct).ConfigureAwait(false);
     }
 
     private sealed record Entry(long Bytes, long ModifiedTicks, int Files, string Sha256);

@@ -7,7 +7,9 @@ namespace MoSiC.Stream.Storage.Cache.Claims;
 /// A process's claim to track one video of one track set: <c>DIR/_claims/&lt;set id&gt;/&lt;video hash&gt;.claim</c>, created
 /// exclusively, holding the host, process id and time. While it exists, other runs on the same cache leave the video
 /// to its holder, so two runs never track the same clip. Disposing removes it; a claim whose process is gone (same
-/// host), or older than <see cref="TrajectoryCacheOptions.StaleAfter"/> (another host), is taken over.
+/// host), or older than <see cref="TrajectoryCacheOptions.StaleAfter"/> (another host), is taken over. The claims
+/// folders must be real folders and a claim a regular file: a link or a pipe there is never followed or read, and
+/// counts as a claim held by someone else.
 /// </summary>
 public sealed class VideoClaim : IDisposable
 {
@@ -16,11 +18,13 @@ public sealed class VideoClaim : IDisposable
 
     private VideoClaim(string path) => _path = path;
 
-    /// <summary>Claims <paramref name="videoHash"/> under <paramref name="dir"/>, or returns null when a live run holds it.</summary>
-    internal static VideoClaim? TryTake(string dir, string videoHash, TimeSpan staleAfter, TimeProvider clock)
+    /// <summary>Claims <paramref name="videoHash"/> of set <paramref name="setId"/> in cache <paramref name="cacheDir"/>, or returns null when a live run holds it.</summary>
+    /// <exception cref="UnsafeFileException">A claims folder is a link or not a folder.</exception>
+    internal static VideoClaim? TryTake(string cacheDir, string setId, string videoHash, TimeSpan staleAfter, TimeProvider clock)
     {
-        Directory.CreateDirectory(dir);
-        string path = Path.Combine(dir, videoHash + ".claim");
+        using ConfinedFolder folder = OpenFolder(cacheDir, setId);
+        string name = videoHash + ".claim";
+        string path = Path.Combine(folder.Path, name);
         for (int attempt = 0; attempt < 3; attempt++)
         {
             try
@@ -33,33 +37,49 @@ public sealed class VideoClaim : IDisposable
 
                 return new VideoClaim(path);
             }
-            catch (IOException) when (File.Exists(path))
+            catch (IOException) when (folder.Status(name).Kind != FileKind.Missing)
             {
-                if (!IsStale(path, staleAfter, clock)) return null;
+                if (!IsStale(folder, name, staleAfter, clock)) return null;
                 // A dead holder's claim. Two runs may both see it stale; the exclusive create above still lets one win.
-                AtomicFile.TryDelete(path);
+                folder.TryDelete(name);
             }
         }
 
         return null;
     }
 
-    private static bool IsStale(string path, TimeSpan staleAfter, TimeProvider clock)
+    // _claims/ and then _claims/<set>/, each made if missing and opened without following links.
+    private static ConfinedFolder OpenFolder(string cacheDir, string setId)
+    {
+        OpenOrMake(cacheDir, CacheLayout.ClaimsFolder).Dispose();
+        return OpenOrMake(cacheDir, CacheLayout.ClaimsFolder, setId);
+    }
+
+    private static ConfinedFolder OpenOrMake(string cacheDir, params string[] names)
+    {
+        if (ConfinedFolder.TryOpen(cacheDir, names) is { } folder) return folder;
+        string path = Path.Combine([cacheDir, .. names]);
+        Directory.CreateDirectory(path);
+        return ConfinedFolder.TryOpen(cacheDir, names) ?? throw new DirectoryNotFoundException($"{path}: vanished while being made");
+    }
+
+    private static bool IsStale(ConfinedFolder folder, string name, TimeSpan staleAfter, TimeProvider clock)
     {
         string[] lines;
+        FileStatus status = folder.Status(name);
         try
         {
-            lines = File.ReadAllLines(path);
+            lines = System.Text.Encoding.UTF8.GetString(folder.ReadAll(name, CacheLimits.ClaimBytes)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         }
         catch (IOException)
         {
-            return false; // Being written or removed right now: its holder is alive.
+            return false; // Being written or removed right now (its holder is alive), or not a claim we could read: left alone.
         }
 
         if (lines.Length < 3 || !int.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
             || !DateTimeOffset.TryParse(lines[2], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset taken))
         {
-            return clock.GetUtcNow() - File.GetLastWriteTimeUtc(path) > staleAfter;
+            return clock.GetUtcNow() - status.ModifiedUtc > staleAfter;
         }
 
         if (lines[0] != Environment.MachineName) return clock.GetUtcNow() - taken > staleAfter;

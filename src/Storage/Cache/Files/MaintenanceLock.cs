@@ -1,3 +1,5 @@
+using MoSiC.Stream.Core.Files;
+
 namespace MoSiC.Stream.Storage.Cache.Files;
 
 /// <summary>
@@ -16,6 +18,9 @@ internal sealed class MaintenanceLock : IDisposable
     public static async Task<MaintenanceLock> AcquireAsync(string path, TimeSpan timeout, TimeProvider clock, CancellationToken ct)
     {
         long start = clock.GetTimestamp();
+        // Opening a pipe would block and a link would lock (and create) a file elsewhere: only our regular file is opened.
+        if (FileKinds.Of(path, followLinks: false) is not (FileKind.Missing or FileKind.Regular) and var kind)
+            throw new UnsafeFileException(path, $"{path}: {ConfinedFolder.Describe(kind)} where the cache's lock file should be; remove it and run again");
         while (true)
         {
             ct.ThrowIfCancellationRequested();

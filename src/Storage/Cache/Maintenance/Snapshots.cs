@@ -1,4 +1,3 @@
-using MoSiC.Stream.Core.Files;
 using MoSiC.Stream.Storage.Cache.Manifest;
 
 namespace MoSiC.Stream.Storage.Cache.Maintenance;
@@ -42,8 +41,8 @@ internal static class Snapshots
         EntryFile[] snapshots = entries.Where(e => e.Snapshot && e.IsValid).OrderByDescending(e => e.Sequence).ToArray();
         if (snapshots.Length < 2) return;
         ManifestBody fallback = snapshots[1].Body!;
-        foreach (EntryFile old in snapshots.Skip(2)) AtomicFile.TryDelete(old.Path);
-        foreach (EntryFile delta in entries.Where(e => !e.Snapshot && e.IsValid && fallback.Covers(e.Sequence))) AtomicFile.TryDelete(delta.Path);
+        foreach (EntryFile old in snapshots.Skip(2)) log.TryDelete(old.Name);
+        foreach (EntryFile delta in entries.Where(e => !e.Snapshot && e.IsValid && fallback.Covers(e.Sequence))) log.TryDelete(delta.Name);
     }
 
     /// <summary>Who writes entries: host and process id, for post-mortems.</summary>

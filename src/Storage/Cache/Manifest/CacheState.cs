@@ -6,8 +6,9 @@ namespace MoSiC.Stream.Storage.Cache.Manifest;
 /// </summary>
 internal sealed class CacheState
 {
-    private CacheState(IReadOnlyList<EntryFile> entries, EntryFile? snapshot, IReadOnlyList<PartRecord> parts, IReadOnlyDictionary<(string, string), VideoRecord> videos) =>
-        (Entries, Snapshot, Parts, Videos) = (entries, snapshot, parts, videos);
+    private CacheState(IReadOnlyList<EntryFile> entries, EntryFile? snapshot, IReadOnlyList<PartRecord> parts, IReadOnlyList<PartRecord> unconfined,
+        IReadOnlyDictionary<(string, string), VideoRecord> videos) =>
+        (Entries, Snapshot, Parts, Unconfined, Videos) = (entries, snapshot, parts, unconfined, videos);
 
     /// <summary>Every entry file read, valid or not.</summary>
     public IReadOnlyList<EntryFile> Entries { get; }
@@ -15,8 +16,14 @@ internal sealed class CacheState
     /// <summary>The snapshot the state starts from, or null when there is none.</summary>
     public EntryFile? Snapshot { get; }
 
-    /// <summary>Live parts, in entry order.</summary>
+    /// <summary>Live parts, in entry order; only records whose names are ours (<see cref="CacheLayout.Unconfined"/>).</summary>
     public IReadOnlyList<PartRecord> Parts { get; }
+
+    /// <summary>
+    /// Live records naming a path that is not one of ours (absolute, <c>..</c>, anything else): no reader, writer or
+    /// maintenance step turns them into a path; verify reports them and any new snapshot leaves them out.
+    /// </summary>
+    public IReadOnlyList<PartRecord> Unconfined { get; }
 
     /// <summary>Video plan records by (partition, video hash): the newest entry's.</summary>
     public IReadOnlyDictionary<(string Partition, string Video), VideoRecord> Videos { get; }
@@ -29,12 +36,15 @@ internal sealed class CacheState
         // "Newest complete one wins": the valid snapshot with the highest number; a torn newer one is passed over.
         EntryFile? snapshot = entries.Where(e => e.Snapshot && e.IsValid).MaxBy(e => e.Sequence);
         var parts = new List<PartRecord>();
+        var unconfined = new List<PartRecord>();
         var seen = new HashSet<(string, string)>();
         void Add(IEnumerable<PartRecord> more)
         {
             foreach (PartRecord part in more)
             {
-                if (seen.Add(part.Id)) parts.Add(part);
+                if (!seen.Add(part.Id)) continue;
+                if (CacheLayout.Unconfined(part.Partition, part.File) is null) parts.Add(part);
+                else unconfined.Add(part);
             }
         }
 
@@ -57,7 +67,7 @@ internal sealed class CacheState
             AddVideos(delta.Body.Videos);
         }
 
-        return new CacheState(entries, snapshot, parts, videos);
+        return new CacheState(entries, snapshot, parts, unconfined, videos);
     }
 
     /// <summary>Live parts of one partition.</summary>

@@ -4,12 +4,17 @@ using MoSiC.Stream.Storage.Cache.Manifest;
 
 namespace MoSiC.Stream.Storage.Cache.Parquet;
 
-/// <summary>Part files on disk: written atomically under a content-derived name, and read back only if their bytes are the ones the manifest recorded.</summary>
+/// <summary>
+/// Part files on disk: written atomically under a content-derived name, and read back only if their bytes are the
+/// ones the manifest recorded. Names from the manifest are checked to be ours before they become paths, and every
+/// read and delete goes through the partition folder opened without following links (<see cref="ConfinedFolder"/>).
+/// </summary>
 internal sealed class PartStore(string dir)
 {
     /// <summary>
     /// Writes <paramref name="clips"/> (sorted here, so the same clips give the same bytes and name) as a part of
     /// <paramref name="set"/>: temporary file, fsync, rename, folder fsync. Returns the record for a manifest entry.
+    /// The partition folder must exist (<see cref="TrackSetFile.EnsureAsync"/>).
     /// </summary>
     public async Task<PartRecord> WriteAsync(TrackSet set, IEnumerable<CachedClip> clips, CancellationToken ct)
     {
@@ -26,8 +31,9 @@ internal sealed class PartStore(string dir)
         if (!AtomicFile.TryMoveNew(temp, path))
         {
             // Another writer got here first with the same clips. Its file is as good as ours if the bytes agree;
-            // anything else under that name (a damaged copy) is replaced by ours.
-            if (await HashOrNullAsync(path, ct).ConfigureAwait(false) == sha) AtomicFile.TryDelete(temp);
+            // anything else under that name (a damaged copy, a link, a pipe) is replaced by ours: a rename replaces the
+            // name itself and never follows it.
+            if (HashOrNull(setId, name) == sha) AtomicFile.TryDelete(temp);
             else File.Move(temp, path, overwrite: true);
         }
 
@@ -35,30 +41,44 @@ internal sealed class PartStore(string dir)
         return new PartRecord(setId, name, sorted.Length, bytes.LongLength, sha, sorted.Select(c => new ClipRef(c.ClipKey, c.VideoHash)).ToArray());
     }
 
-    /// <summary>The path of a recorded part.</summary>
-    public string PathOf(PartRecord part) => CacheLayout.PartPath(dir, part.Partition, part.File);
+    /// <summary>The path of a recorded part whose names are ours; for any other record, the manifest folder (where the bad name is).</summary>
+    public string PathOf(PartRecord part) =>
+        CacheLayout.Unconfined(part.Partition, part.File) is null ? CacheLayout.PartPath(dir, part.Partition, part.File) : CacheLayout.ManifestDir(dir);
 
     /// <summary>
-    /// The rows of <paramref name="part"/> whose keys its record lists, or a problem: file missing, size or checksum
-    /// not the recorded ones, or bytes that are not a readable part holding exactly the listed clips.
+    /// The rows of <paramref name="part"/> whose keys its record lists, or a problem: a name that is not ours, a file
+    /// missing or not a regular file, size or checksum not the recorded ones, or bytes that are not a readable part
+    /// holding exactly the listed clips. Nothing is allocated for a file whose size is not the recorded one.
     /// </summary>
     public async Task<(List<CachedClip>? Clips, CacheProblem? Problem)> LoadAsync(PartRecord part, CancellationToken ct)
     {
+        if (CacheLayout.Unconfined(part.Partition, part.File) is { } unconfined)
+            return (null, new CacheProblem(CacheProblemKind.UnsafePath, CacheLayout.ManifestDir(dir), unconfined));
         string path = PathOf(part);
         byte[] bytes;
         try
         {
             // Parts are small (tens to hundreds of KB): a synchronous read is several times cheaper than async file I/O here.
             ct.ThrowIfCancellationRequested();
-            bytes = File.ReadAllBytes(path);
+            using ConfinedFolder? folder = ConfinedFolder.TryOpen(dir, CacheLayout.PartitionPrefix + part.Partition);
+            FileStatus status = folder?.Status(part.File) ?? default;
+            if (status.Kind == FileKind.Missing) return (null, Missing(path));
+            if (status.Kind != FileKind.Regular) return (null, NotRegular(path, status.Kind));
+            if (status.Size != part.Bytes)
+                return (null, new CacheProblem(CacheProblemKind.SizeMismatch, path, $"{status.Size} bytes, the manifest recorded {part.Bytes}"));
+            if (part.Bytes > CacheLimits.PartBytes)
+                return (null, new CacheProblem(CacheProblemKind.UnreadablePart, path, $"{part.Bytes} bytes, more than the {CacheLimits.PartBytes} a part may have"));
+            bytes = folder!.ReadAll(part.File, part.Bytes);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (FileNotFoundException)
         {
-            return (null, new CacheProblem(CacheProblemKind.PartMissing, path, "named in the manifest, but the file is gone"));
+            return (null, Missing(path));
+        }
+        catch (UnsafeFileException e)
+        {
+            return (null, new CacheProblem(CacheProblemKind.NotRegularFile, e.FilePath, e.Message));
         }
 
-        if (bytes.LongLength != part.Bytes)
-            return (null, new CacheProblem(CacheProblemKind.SizeMismatch, path, $"{bytes.LongLength} bytes, the manifest recorded {part.Bytes}"));
         string sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (sha != part.Sha256)
             return (null, new CacheProblem(CacheProblemKind.ChecksumMismatch, path, $"SHA-256 {sha[..12]}…, the manifest recorded {part.Sha256[..Math.Min(12, part.Sha256.Length)]}…"));
@@ -79,14 +99,41 @@ internal sealed class PartStore(string dir)
         return (clips, null);
     }
 
-    private static async Task<string?> HashOrNullAsync(string path, CancellationToken ct)
+    /// <summary>
+    /// Deletes <paramref name="file"/> (a part or a temporary file) of partition <paramref name="setId"/> when both
+    /// names are ours and it is a regular file directly in that partition folder; returns the bytes freed (0 when
+    /// nothing was deleted). The one way anything in a partition is deleted.
+    /// </summary>
+    public long TryDelete(string setId, string file)
+    {
+        if (!CacheLayout.IsSetId(setId) || !(CacheLayout.IsPartName(file) || CacheLayout.IsTempName(file))) return 0;
+        try
+        {
+            using ConfinedFolder? folder = ConfinedFolder.TryOpen(dir, CacheLayout.PartitionPrefix + setId);
+            if (folder is null) return 0;
+            FileStatus status = folder.Status(file);
+            return folder.TryDelete(file) ? status.Size : 0;
+        }
+        catch (UnsafeFileException)
+        {
+            return 0; // The partition folder is a link: nothing below it is ours to delete.
+        }
+    }
+
+    /// <summary>A problem for a name in a partition that is not a regular file (it is never read nor deleted).</summary>
+    public static CacheProblem NotRegular(string path, FileKind kind) => new(CacheProblemKind.NotRegularFile, path,
+        $"{ConfinedFolder.Describe(kind)} where the cache expects its own regular file: never read, followed or deleted; look at it and remove it yourself");
+
+    private static CacheProblem Missing(string path) => new(CacheProblemKind.PartMissing, path, "named in the manifest, but the file is gone");
+
+    private string? HashOrNull(string setId, string name)
     {
         try
         {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
-            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct).ConfigureAwait(false));
+            using ConfinedFolder? folder = ConfinedFolder.TryOpen(dir, CacheLayout.PartitionPrefix + setId);
+            return folder is null ? null : Convert.ToHexStringLower(SHA256.HashData(folder.ReadAll(name, CacheLimits.PartBytes)));
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or UnsafeFileException)
         {
             return null;
         }

@@ -34,11 +34,13 @@ public sealed class CliTests : IDisposable
             Assert.Equal(new[] { "discover", "decode", "sample", "batch", "track", "write", "shuffle", "replay", "train" }, stages);
         }
 
-        // A second run reuses the corpus, tracks nothing and finds training finished.
+        // A second run reuses the corpus, finds training finished and every clip cached: nothing to do, nothing decoded
+        // (issue #20: it used to decode every video again and print "tracked 0 clips in 0 batches, 12 already cached").
         var again = Cli("run");
         Assert.True(again.Code == 0, again.Out + again.Err);
         Assert.DoesNotContain("synth: synth-0000", again.Out);
-        Assert.Contains("tracked 0 clips in 0 batches, 12 already cached", again.Out);
+        Assert.Contains("nothing to do", again.Out);
+        Assert.DoesNotContain("synth-0000.mp4: ", again.Out);
         Assert.Contains("training already finished", again.Out);
         Assert.DoesNotContain("step 1/", again.Out);
     }
@@ -116,7 +118,7 @@ public sealed class CliTests : IDisposable
     public void A_malformed_shard_is_refused_before_any_work()
     {
         var (code, output, error) = Cli("run", "--shard", "2/2");
-        Assert.Equal(1, code);
+        Assert.Equal(2, code); // a usage error (issue #20: exit 2, one line); it was 1
         Assert.Contains("--shard must be i/n with 0 <= i < n", error);
         Assert.DoesNotContain("synth", output);
     }

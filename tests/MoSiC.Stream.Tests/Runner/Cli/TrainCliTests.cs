@@ -31,7 +31,7 @@ public sealed class TrainCliTests : IDisposable
               "tracker": { "name": "lk", "grid": 8, "batchSize": 2 },
               "cache": { "dir": "cache" },
               "trainer": { "model": "tiny", "imageSize": 56, "batchSize": 2, "epochs": {{epochs}}, "prototypes": 10, "checkpointDir": "ckpt" },
-              "runtime": { "threads": { "torch": 1 } }
+              "runtime": { "device": "cpu", "threads": { "torch": 1 } }
             }
             """);
     }
@@ -106,6 +106,10 @@ public sealed class TrainCliTests : IDisposable
         using var run = System.Text.Json.JsonDocument.Parse(File.ReadAllText(_dir.File("ckpt/run.json")));
         Assert.Equal(2, run.RootElement.GetProperty("sinkhornBatchClips").GetInt32());
         Assert.Equal("reference", run.RootElement.GetProperty("trainer").GetProperty("loss").GetString());
+        // runtime.device as set, as resolved once, and as the trainer reports the device its models are on.
+        Assert.Equal("cpu", run.RootElement.GetProperty("device").GetProperty("setting").GetString());
+        Assert.Equal("cpu", run.RootElement.GetProperty("device").GetProperty("resolved").GetString());
+        Assert.Equal("cpu", run.RootElement.GetProperty("trainer").GetProperty("device").GetString());
     }
 
     // A real PNG, not an empty or truncated file: the signature, then more than a header's worth of bytes.

@@ -125,7 +125,9 @@ public class ProgressViewTests
         await view.DisposeAsync();
 
         string text = output.ToString();
-        foreach (string expected in new[] { "mosic-stream run", "decode", "track", "(bottleneck)", "decode→track", "1/4", "3/10 done, 1 failed", "a message [not markup]" })
+        // Issue #20's compact panel: the bottleneck in the title line, the buffer on the row of the stage it feeds,
+        // and "decoded" where it said "done" (a video counted while its tracking was still going).
+        foreach (string expected in new[] { "mosic-stream run", "decode", "track ◀", "bottleneck:", "1/4", "decoded 3/10, 1 failed", "a message [not markup]" })
             Assert.Contains(expected, text);
     }
 
