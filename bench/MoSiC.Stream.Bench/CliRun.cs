@@ -16,6 +16,13 @@ internal sealed record RunStage(string Name, int Workers, long ItemsIn, long Ite
 internal sealed record CliResult(int ExitCode, double WallSeconds, double? FirstStepSeconds, long PeakBytes, double ElapsedSeconds,
     long ClipsTracked, long ClipsCached, long ClipsTrained, long Steps, IReadOnlyList<RunStage> Stages)
 {
+    /// <summary>Threads of the process at the end, and of them the thread pool's (run.json's process section).</summary>
+    public int Threads { get; init; }
+
+    public int ThreadPoolThreads { get; init; }
+
+    public long ManagedHeapBytes { get; init; }
+
     public RunStage Stage(string name) => Stages.First(s => s.Name == name);
 }
 
@@ -95,8 +102,14 @@ internal static class CliRun
         var stages = r.GetProperty("stages").EnumerateArray().Select(s => new RunStage(
             s.GetProperty("name").GetString()!, s.GetProperty("workers").GetInt32(), s.GetProperty("itemsIn").GetInt64(), s.GetProperty("itemsOut").GetInt64(),
             s.GetProperty("busySeconds").GetDouble(), s.GetProperty("starvedSeconds").GetDouble(), s.GetProperty("blockedSeconds").GetDouble())).ToArray();
+        JsonElement process = r.GetProperty("process");
         return new CliResult(exitCode, wall, firstStep, peakBytes, r.GetProperty("elapsedSeconds").GetDouble(),
             counts.GetProperty("clipsTracked").GetInt64(), counts.GetProperty("clipsCached").GetInt64(), counts.GetProperty("clipsTrained").GetInt64(),
-            counts.GetProperty("steps").GetInt64(), stages);
+            counts.GetProperty("steps").GetInt64(), stages)
+        {
+            Threads = process.GetProperty("threads").GetInt32(),
+            ThreadPoolThreads = process.GetProperty("threadPoolThreads").GetInt32(),
+            ManagedHeapBytes = process.GetProperty("managedHeapBytes").GetInt64(),
+        };
     }
 }

@@ -79,30 +79,34 @@ internal static class PipelineBench
         // Per round: each stage alone, then the graph, on the same videos; medians over rounds.
         var videos = CorpusDiscovery.Discover(options.Corpus, options.Corpus.ResolvedRoot).Videos;
         TrackSet set = Set(options);
-        var rounds = new List<(double[] Alone, CliResult E2e)>();
+        var rounds = new List<Round>();
         int n = 0;
         for (int round = 0; round < o.Rounds; round++)
         {
+            double cpu0 = CpuClock.Seconds();
             var (decodeSeconds, clips) = await StageAlone.DecodeAsync(options, videos, ct);
+            double cpu1 = CpuClock.Seconds();
             var (trackSeconds, parts) = await StageAlone.TrackAsync(options, set, clips, ct);
+            double cpu2 = CpuClock.Seconds();
             double writeSeconds = await StageAlone.WriteAsync(Path.Combine(dir, "alone-cache"), set, parts, ct);
+            double cpu3 = CpuClock.Seconds();
             clips.ForEach(c => c.Pixels.Dispose());
             n = clips.Count;
             DeleteDir(options.Cache.Dir);
             CliResult e2e = await CliRun.RunAsync(dll, "track", pipeline, Path.Combine(dir, $"run-{round + 1}.json"), dir, Console.Out, ct);
-            rounds.Add(([n / decodeSeconds, n / trackSeconds, n / writeSeconds], e2e));
+            rounds.Add(new Round([n / decodeSeconds, n / trackSeconds, n / writeSeconds], [(cpu1 - cpu0) / n, (cpu2 - cpu1) / n, (cpu3 - cpu2) / n], e2e));
         }
 
         string[] stages =
         [
-            "decode + cut (DecodedVideo.LoadAsync, ClipSampler, ClipPixels.Copy)",
+            "decode + cut (probe, packet listing, FrameReader over the clips' frames, ClipAssembler: as DecodeStep)",
             $"track (TrackerFactory.Create(lk, {options.Runtime.Threads.Tracker} thread).TrackAsync, batches of {options.Tracker.BatchSize})",
             "write (TrajectoryCache.WriteAsync, one part per batch)",
         ];
         report.AppendLine(CultureInfo.InvariantCulture,
             $"### Tracking-bound: `mosic-stream track`, {videos.Count} videos, {n} clips of {options.Clips.FramesPerClip} frames at {options.Decode.Width}×{options.Decode.Height}, {options.Tracker.Grid}×{options.Tracker.Grid} grid");
         report.AppendLine();
-        Efficiency(report, stages, rounds, e => e.ClipsTracked, "track");
+        Efficiency(report, stages, rounds, [1, 1, 1], e => e.ClipsTracked, "track");
     }
 
     // Training-bound: fill the cache with a track run, then train on it (the resume-from-a-full-cache case too).
@@ -117,26 +121,29 @@ internal static class PipelineBench
 
         var videos = CorpusDiscovery.Discover(options.Corpus, options.Corpus.ResolvedRoot).Videos;
         TrackSet set = Set(options);
-        var rounds = new List<(double[] Alone, CliResult E2e)>();
+        var rounds = new List<Round>();
         int n = 0, batch = 0, steps = 0;
         for (int round = 0; round < o.Rounds; round++)
         {
+            double cpu0 = CpuClock.Seconds();
             var (decodeSeconds, cut) = await StageAlone.DecodeAsync(options, videos, ct);
+            double cpu1 = CpuClock.Seconds();
             cut.ForEach(c => c.Pixels.Dispose());
             var (replaySeconds, ready) = await StageAlone.ReplayAsync(options, TrajectoryCache.Open(options.Cache.Dir), set, ct);
+            double cpu2 = CpuClock.Seconds();
             steps = Math.Max(6, ready.Count / 2);
-            (double stepSeconds, batch) = StageAlone.Train(options, ready, steps);
+            (double stepSeconds, batch, double stepCpu) = StageAlone.Train(options, ready, steps);
             ready.ForEach(c => c.Dispose());
             n = ready.Count;
             DeleteDir(options.Trainer.CheckpointDir);
             CliResult e2e = await CliRun.RunAsync(dll, "train", pipeline, Path.Combine(dir, $"run-{round + 1}.json"), dir, Console.Out, ct);
-            rounds.Add(([cut.Count / decodeSeconds, n / replaySeconds, batch / stepSeconds], e2e));
+            rounds.Add(new Round([cut.Count / decodeSeconds, n / replaySeconds, batch / stepSeconds], [(cpu1 - cpu0) / cut.Count, (cpu2 - cpu1) / n, stepCpu / batch], e2e));
         }
 
         string[] stages =
         [
             "decode + cut (streamed epoch)",
-            "replay: cache read + decode to the clip's last frame (later epochs)",
+            "replay: cache read + the clip's frames decoded (later epochs)",
             $"train (ClipBatchBuilder.Build + MosicTrainer.Step, {options.Trainer.Model}, batch {batch}, {options.Runtime.Threads.Torch} torch threads; {steps} steps after 1 warm-up)",
         ];
         var inv = CultureInfo.InvariantCulture;
@@ -146,14 +153,16 @@ internal static class PipelineBench
         report.AppendLine();
         report.AppendLine(inv, $"Cache filled first by `mosic-stream track`: {fill.ClipsTracked} clips tracked in {fill.ElapsedSeconds:F1} s. Each round: the stages alone, then `mosic-stream train` with an empty checkpoint folder.");
         report.AppendLine();
-        Efficiency(report, stages, rounds, e => e.ClipsTrained, "train");
+        // Per clip trained: the streamed epoch decodes each clip once, later epochs replay it; every clip is trained.
+        double streamed = 1.0 / options.Trainer.Epochs;
+        Efficiency(report, stages, rounds, [streamed, 1 - streamed, 1], e => e.ClipsTrained, "train");
         report.AppendLine("Resume from a full cache, per round:");
         report.AppendLine();
         report.AppendLine("| round | process start → `step 1/` s | process wall s | steps | train starved s | train busy+starved+blocked s | starved share |");
         report.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
         for (int r = 0; r < rounds.Count; r++)
         {
-            CliResult e2e = rounds[r].E2e;
+            CliResult e2e = rounds[r].Cli;
             RunStage train = e2e.Stage("train");
             report.AppendLine(inv, $"| {r + 1} | {e2e.FirstStepSeconds:F2} | {e2e.WallSeconds:F2} | {e2e.Steps} | {train.Starved:F2} | {train.Total:F2} | **{train.Share(train.Starved):P1}** |");
         }
@@ -167,8 +176,9 @@ internal static class PipelineBench
         var inv = CultureInfo.InvariantCulture;
         report.AppendLine("### Memory: peak resident set (VmHWM) of `mosic-stream track`, 96×96 videos of 24 frames, 2 clips of 12 frames each, 16×16 grid");
         report.AppendLine();
-        report.AppendLine("| videos | clips tracked | elapsed s | peak VmHWM MiB | vs first |");
-        report.AppendLine("|---:|---:|---:|---:|---:|");
+        report.AppendLine("| videos | clips tracked | elapsed s | peak VmHWM MiB | vs first | vs previous | threads at the end (thread pool) | managed heap MB |");
+        report.AppendLine("|---:|---:|---:|---:|---:|---:|---|---:|");
+        long? previous = null;
         long? first = null;
         foreach (int videos in o.MemoryVideos)
         {
@@ -179,38 +189,52 @@ internal static class PipelineBench
             Console.WriteLine($"memory: {pipeline}");
             CliResult r = await CliRun.RunAsync(dll, "track", pipeline, Path.Combine(dir, "run.json"), dir, Console.Out, ct);
             first ??= r.PeakBytes;
-            report.AppendLine(inv, $"| {videos} | {r.ClipsTracked} | {r.ElapsedSeconds:F1} | {r.PeakBytes / 1048576.0:F1} | {(double)r.PeakBytes / first.Value:F3} |");
+            report.AppendLine(inv, $"| {videos} | {r.ClipsTracked} | {r.ElapsedSeconds:F1} | {r.PeakBytes / 1048576.0:F1} | {(double)r.PeakBytes / first.Value:F3} | {(double)r.PeakBytes / (previous ?? r.PeakBytes):F3} | {r.Threads} ({r.ThreadPoolThreads}) | {r.ManagedHeapBytes / 1e6:F1} |");
+            previous = r.PeakBytes;
         }
 
         report.AppendLine();
     }
 
-    private static void Efficiency(StringBuilder report, string[] stages, List<(double[] Alone, CliResult E2e)> rounds, Func<CliResult, long> clipsOf, string last)
+    /// <summary>One round: each stage alone (clips/s, CPU-seconds per clip) and the CLI's run.</summary>
+    private sealed record Round(double[] Alone, double[] CpuPerClip, CliResult Cli);
+
+    // Efficiency, defined for shared cores (issue #17): end to end ÷ min(slowest stage alone, cores ÷ Σ CPU-seconds per
+    // clip over all stages). The second term is what the cores could do if every stage's work were packed onto them.
+    private static void Efficiency(StringBuilder report, string[] stages, List<Round> rounds, double[] perClip, Func<CliResult, long> clipsOf, string last)
     {
         var inv = CultureInfo.InvariantCulture;
-        double Med(Func<(double[] Alone, CliResult E2e), double> f) => BenchSupport.Median(rounds.Select(f));
+        double Med(Func<Round, double> f) => BenchSupport.Median(rounds.Select(f));
         double[] alone = stages.Select((_, i) => Med(r => r.Alone[i])).ToArray();
+        double[] cpu = stages.Select((_, i) => Med(r => r.CpuPerClip[i])).ToArray();
         int slowest = Array.IndexOf(alone, alone.Min());
+        int cores = Environment.ProcessorCount;
+        double cpuPerClip = cpu.Select((c, i) => c * perClip[i]).Sum();
+        double packed = cores / cpuPerClip;
+        double bound = Math.Min(alone[slowest], packed);
         // The last stage's workers run from the graph's start to its end: their time is the graph's, without the setup before it.
         static double Graph(CliResult e, string last) => e.Stage(last).Total / e.Stage(last).Workers;
-        double endToEnd = Med(r => clipsOf(r.E2e) / r.E2e.ElapsedSeconds), graphOnly = Med(r => clipsOf(r.E2e) / Graph(r.E2e, last));
-        double[] perRound = rounds.Select(r => clipsOf(r.E2e) / r.E2e.ElapsedSeconds / r.Alone.Min()).Order().ToArray();
+        double endToEnd = Med(r => clipsOf(r.Cli) / r.Cli.ElapsedSeconds), graphOnly = Med(r => clipsOf(r.Cli) / Graph(r.Cli, last));
+        double[] perRound = rounds.Select(r => clipsOf(r.Cli) / r.Cli.ElapsedSeconds
+            / Math.Min(r.Alone.Min(), cores / r.CpuPerClip.Select((c, i) => c * perClip[i]).Sum())).Order().ToArray();
         report.AppendLine(inv, $"Median of {rounds.Count} rounds; each round measures the stages alone, then runs the CLI once.");
         report.AppendLine();
-        report.AppendLine("| measured | clips/s | per round |");
-        report.AppendLine("|---|---:|---|");
+        report.AppendLine("| measured | clips/s | CPU s per clip | per round (clips/s) |");
+        report.AppendLine("|---|---:|---:|---|");
         for (int i = 0; i < stages.Length; i++)
-            report.AppendLine(inv, $"| alone: {stages[i]} | {alone[i]:F2} | {string.Join(", ", rounds.Select(r => r.Alone[i].ToString("F2", inv)))} |");
-        report.AppendLine(inv, $"| end to end: clips / run.json elapsed ({string.Join(", ", rounds.Select(r => $"{clipsOf(r.E2e)} / {r.E2e.ElapsedSeconds:F2} s"))}) | {endToEnd:F2} | " +
-                               $"{string.Join(", ", rounds.Select(r => (clipsOf(r.E2e) / r.E2e.ElapsedSeconds).ToString("F2", inv)))} |");
-        report.AppendLine(inv, $"| end to end, graph only: clips / {last} stage's busy+starved+blocked | {graphOnly:F2} | " +
-                               $"{string.Join(", ", rounds.Select(r => (clipsOf(r.E2e) / Graph(r.E2e, last)).ToString("F2", inv)))} |");
+            report.AppendLine(inv, $"| alone: {stages[i]} | {alone[i]:F2} | {cpu[i]:F3} × {perClip[i]:0.##} | {string.Join(", ", rounds.Select(r => r.Alone[i].ToString("F2", inv)))} |");
+        report.AppendLine(inv, $"| end to end: clips / run.json elapsed ({string.Join(", ", rounds.Select(r => $"{clipsOf(r.Cli)} / {r.Cli.ElapsedSeconds:F2} s"))}) | {endToEnd:F2} | | " +
+                               $"{string.Join(", ", rounds.Select(r => (clipsOf(r.Cli) / r.Cli.ElapsedSeconds).ToString("F2", inv)))} |");
+        report.AppendLine(inv, $"| end to end, graph only: clips / {last} stage's busy+starved+blocked | {graphOnly:F2} | | " +
+                               $"{string.Join(", ", rounds.Select(r => (clipsOf(r.Cli) / Graph(r.Cli, last)).ToString("F2", inv)))} |");
         report.AppendLine();
-        report.AppendLine(inv, $"Efficiency = end to end / slowest stage alone ({stages[slowest].Split(' ')[0]}): **{endToEnd / alone[slowest]:F2}** " +
-                               $"(round by round {BenchSupport.Median(perRound):F2} [{perRound[0]:F2}–{perRound[^1]:F2}]; graph only {graphOnly / alone[slowest]:F2}).");
+        report.AppendLine(inv, $"Bound: min(slowest stage alone ({stages[slowest].Split(' ')[0]}) {alone[slowest]:F2} clips/s, {cores} cores ÷ {cpuPerClip:F3} CPU s per clip = {packed:F2} clips/s) = {bound:F2} clips/s.");
         report.AppendLine();
-        CliResult shown = rounds.OrderBy(r => clipsOf(r.E2e) / r.E2e.ElapsedSeconds).ElementAt(rounds.Count / 2).E2e;
-        report.AppendLine(inv, $"Stages of the median round's run.json (elapsed {shown.ElapsedSeconds:F2} s, process wall {shown.WallSeconds:F2} s); shares of each stage's busy + starved + blocked:");
+        report.AppendLine(inv, $"Efficiency = end to end / bound: **{endToEnd / bound:F2}** (round by round {BenchSupport.Median(perRound):F2} [{perRound[0]:F2}–{perRound[^1]:F2}]; graph only {graphOnly / bound:F2}; " +
+                               $"against the slowest stage alone only {endToEnd / alone[slowest]:F2}).");
+        report.AppendLine();
+        CliResult shown = rounds.OrderBy(r => clipsOf(r.Cli) / r.Cli.ElapsedSeconds).ElementAt(rounds.Count / 2).Cli;
+        report.AppendLine(inv, $"Stages of the median round's run.json (elapsed {shown.ElapsedSeconds:F2} s, process wall {shown.WallSeconds:F2} s, {shown.Threads} threads, {shown.ThreadPoolThreads} in the thread pool at the end); shares of each stage's busy + starved + blocked:");
         report.AppendLine();
         report.AppendLine("| stage | workers | items in | items out | busy s | starved s | blocked s | busy | starved | blocked |");
         report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -229,7 +253,7 @@ internal static class PipelineBench
     }
 
     // Loads the pipeline as the CLI does and generates its synthetic corpus now, so no timed run pays for it.
-    private static async Task<PipelineOptions> PrepareAsync(string pipeline, CancellationToken ct)
+    internal static async Task<PipelineOptions> PrepareAsync(string pipeline, CancellationToken ct)
     {
         PipelineOptions options = PipelineSource.Load(pipeline);
         await SyntheticStep.EnsureAsync(options.Corpus, ct);
@@ -240,7 +264,7 @@ internal static class PipelineBench
         TrackSets.For(options, TrackerFactory.Identity(options.Tracker), QuerySpec.Grid(options.Tracker.Grid));
 
     // Empties dir but for the generated corpus, which is reused between runs of the benchmark.
-    private static string Fresh(string dir, string keep)
+    internal static string Fresh(string dir, string keep)
     {
         Directory.CreateDirectory(dir);
         foreach (string entry in Directory.EnumerateFileSystemEntries(dir))
@@ -253,7 +277,7 @@ internal static class PipelineBench
         return dir;
     }
 
-    private static string WritePipeline(string dir, string name, int videos, int frames, int width, int height, int decodeSize, int framesPerClip, int stride,
+    internal static string WritePipeline(string dir, string name, int videos, int frames, int width, int height, int decodeSize, int framesPerClip, int stride,
         int clipsPerVideo, int grid, int trackBatch, string model, int trainBatch, int epochs, int torch)
     {
         string path = Path.Combine(dir, "pipeline.json");

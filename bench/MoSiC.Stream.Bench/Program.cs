@@ -1,8 +1,8 @@
 using MoSiC.Stream.Bench;
 using MoSiC.Stream.Bench.Gpu;
 
-// mosic-bench decode [...] | track [...] | cotracker [...] | cache [...] | identity [...] | train [...] | pipeline [...] | eval [...] | weight-change [...] | gpu-check [...]
-if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "cache" or "identity" or "train" or "pipeline" or "eval" or "weight-change" or "gpu-check"))
+// mosic-bench decode [...] | track [...] | cotracker [...] | cache [...] | identity [...] | train [...] | pipeline [...] | replay [...] | eval [...] | weight-change [...] | gpu-check [...]
+if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "cache" or "identity" or "train" or "pipeline" or "replay" or "eval" or "weight-change" or "gpu-check"))
 {
     Console.Error.WriteLine(DecodeBenchOptions.Usage);
     Console.Error.WriteLine(TrackBench.Usage);
@@ -11,6 +11,7 @@ if (args.Length == 0 || args[0] is not ("decode" or "track" or "cotracker" or "c
     Console.Error.WriteLine(IdentityBench.Usage);
     Console.Error.WriteLine(TrainBench.Usage);
     Console.Error.WriteLine(PipelineBench.Usage);
+    Console.Error.WriteLine(ReplayBench.Usage);
     Console.Error.WriteLine(EvalBench.Usage);
     Console.Error.WriteLine(WeightChangeBench.Usage);
     Console.Error.WriteLine(GpuCheck.Usage);
@@ -62,6 +63,11 @@ if (args[0] == "pipeline")
 if (args[0] == "identity")
 {
     return await IdentityBench.RunAsync(args[1..], cts.Token);
+}
+
+if (args[0] == "replay")
+{
+    return await ReplayBench.RunAsync(args[1..], cts.Token);
 }
 
 if (args[0] == "cache")

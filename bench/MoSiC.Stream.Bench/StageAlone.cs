@@ -2,12 +2,14 @@ using System.Diagnostics;
 using MoSiC.Stream.Core.Media;
 using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Graph.Cache;
+using MoSiC.Stream.Graph.Decode;
 using MoSiC.Stream.Graph.Messages;
 using MoSiC.Stream.Graph.Replay;
 using MoSiC.Stream.Model;
 using MoSiC.Stream.Model.Augment;
 using MoSiC.Stream.Model.Train;
 using MoSiC.Stream.Stages.Decode;
+using MoSiC.Stream.Stages.Decode.Timeline;
 using MoSiC.Stream.Stages.Sample;
 using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Storage.Cache;
@@ -25,20 +27,37 @@ internal sealed record CutClip(VideoSource Source, int Index, ClipPlan Plan, dou
 /// </summary>
 internal static class StageAlone
 {
-    /// <summary>Decode (<see cref="DecodedVideo.LoadAsync"/>, as DecodeStep) and cut (<see cref="ClipSampler"/>, <see cref="ClipPixels.Copy"/>, as SampleStep) every video.</summary>
+    /// <summary>
+    /// Decode and cut every video as DecodeStep does: plan from the probe (<see cref="PacketProbe"/> where the count
+    /// matters), decode only the clips' frames (<see cref="DecodeSegments"/>, <see cref="FrameReader"/>), assemble
+    /// clips (<see cref="ClipAssembler"/>).
+    /// </summary>
     public static async Task<(double Seconds, List<CutClip> Clips)> DecodeAsync(PipelineOptions o, IReadOnlyList<VideoSource> videos, CancellationToken ct)
     {
         var clips = new List<CutClip>();
+        var reader = new FrameReader();
         var clock = Stopwatch.StartNew();
         foreach (VideoSource source in videos)
         {
-            using DecodedVideo video = await DecodedVideo.LoadAsync(source, o.Decode, int.MaxValue, o.Runtime.Threads.FfmpegThreads, ct,
-                maxBytes: o.Runtime.Buffers.FrameMegabytes * (1L << 20));
-            IReadOnlyList<ClipPlan> plans = ClipSampler.Plan(video.Frames.Count, o.Clips);
-            for (int i = 0; i < plans.Count; i++)
+            ProbeInfo probe = await new VideoProber().ProbeAsync(source, TimeSpan.FromSeconds(o.Decode.StallTimeoutSeconds), o.Decode.MaxPixels, ct);
+            FrameTimeline estimate = FrameTimeline.Estimate(probe, o.Decode);
+            FrameTimeline timeline = source.Kind == VideoSourceKind.FrameFolder ? FrameTimeline.ForFolder(source, o.Decode)
+                : VideoPlanner.CountMatters(o.Clips, estimate.Count) ? await PacketProbe.ProbeAsync(source, probe, o.Decode, ct) : estimate;
+            IReadOnlyList<ClipPlan> plans = ClipSampler.Plan(timeline.Count, o.Clips);
+            var video = new VideoWork(source, Hash(source));
+            var cut = new VideoCut(video, timeline.Count, plans, [.. plans.Select((_, i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                [.. plans.Select(_ => ClipNeed.Track)]) { Probe = probe, Timeline = timeline, Checked = !VideoPlanner.CountMatters(o.Clips, timeline.Count) };
+            int[] all = [.. Enumerable.Range(0, plans.Count)];
+            using var assembler = new ClipAssembler([.. all.Select(i => (i, plans[i]))]);
+            foreach (FrameSegment segment in DecodeSegments.Plan(cut, all, !cut.Checked))
             {
-                double[] times = plans[i].FrameIndices.Select(f => video.Frames[f].Timestamp.TotalSeconds).ToArray();
-                clips.Add(new CutClip(source, i, plans[i], times, ClipPixels.Copy(video, plans[i])));
+                await foreach (VideoFrame frame in reader.ReadAsync(source, probe, o.Decode, o.Runtime.Threads.FfmpegThreads, segment, assembler.Wants, ct))
+                {
+                    using (frame)
+                    {
+                        foreach (var done in assembler.Add(frame)) clips.Add(new CutClip(source, done.Index, done.Plan, done.Times, done.Pixels));
+                    }
+                }
             }
         }
 
@@ -76,13 +95,14 @@ internal static class StageAlone
     }
 
     /// <summary>
-    /// Reads each cached clip back and decodes its video as far as its last frame (as ReplayStep, for the epochs after
-    /// the streamed one); returns the clips ready for the trainer.
+    /// Reads each cached clip back and decodes its frames (as ReplayStep: only the clip's frames, streamed from the
+    /// start, as a video without a plan record is); returns the clips ready for the trainer.
     /// </summary>
     public static async Task<(double Seconds, List<ReadyClip> Clips)> ReplayAsync(PipelineOptions o, TrajectoryCache cache, TrackSet set, CancellationToken ct)
     {
         IReadOnlyDictionary<string, string> finished = cache.FinishedClipVideos(set);
         var ready = new List<ReadyClip>();
+        var reader = new FrameReader();
         var clock = Stopwatch.StartNew();
         foreach (var (key, hash) in finished.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
@@ -93,11 +113,17 @@ internal static class StageAlone
             }
 
             if (tracks is null) throw new InvalidOperationException($"cached clip {key} could not be read back");
-            int last = tracks.FrameIndices.Max();
-            using DecodedVideo video = await DecodedVideo.LoadAsync(VideoSource.FromFile(tracks.VideoPath), o.Decode, last + 1, o.Runtime.Threads.FfmpegThreads, ct,
-                maxBytes: o.Runtime.Buffers.FrameMegabytes * (1L << 20));
+            var source = VideoSource.FromFile(tracks.VideoPath);
+            ProbeInfo probe = await new VideoProber().ProbeAsync(source, TimeSpan.FromSeconds(o.Decode.StallTimeoutSeconds), o.Decode.MaxPixels, ct);
             var plan = new ClipPlan(tracks.FrameIndices[0], 1, tracks.FrameIndices);
-            ready.Add(new ReadyClip(tracks.VideoPath, tracks, ClipPixels.Copy(video, plan), 1, ready.Count));
+            using var assembler = new ClipAssembler([(tracks.ClipIndex, plan)]);
+            await foreach (VideoFrame frame in reader.ReadAsync(source, probe, o.Decode, o.Runtime.Threads.FfmpegThreads, new FrameSegment(0, tracks.FrameIndices.Max(), null, null), assembler.Wants, ct))
+            {
+                using (frame)
+                {
+                    foreach (var done in assembler.Add(frame)) ready.Add(new ReadyClip(tracks.VideoPath, tracks, done.Pixels, 1, ready.Count));
+                }
+            }
         }
 
         return (clock.Elapsed.TotalSeconds, ready);
@@ -106,9 +132,9 @@ internal static class StageAlone
     /// <summary>
     /// The train stage's work per batch, as TrainSession does it: <see cref="ClipBatchBuilder.Build"/> (pixels to
     /// tensors, resize, augment) and <see cref="MosicTrainer.Step"/>, on the pipeline's model, batch size and torch
-    /// threads. One warm-up step, then <paramref name="steps"/> timed; returns seconds per step and the batch size.
+    /// threads. One warm-up step, then <paramref name="steps"/> timed; returns seconds and CPU seconds per step and the batch size.
     /// </summary>
-    public static (double SecondsPerStep, int Batch) Train(PipelineOptions o, IReadOnlyList<ReadyClip> clips, int steps)
+    public static (double SecondsPerStep, int Batch, double CpuPerStep) Train(PipelineOptions o, IReadOnlyList<ReadyClip> clips, int steps)
     {
         TrainerOptions t = o.Trainer;
         TorchRuntime.EnsureLoaded();
@@ -118,15 +144,21 @@ internal static class StageAlone
         var builder = new ClipBatchBuilder(TrainSession.AugmentOptions(t.ImageSize, settings.Vit.PatchSize), TrackControl.Parse(t.TrackControl), t.ClipSource == "image-pairs");
         using var trainer = new MosicTrainer(settings, ComputeDevices.Resolve(o.Runtime.Device, TorchRuntime.CudaVisible).ToTorch(), t.Init);
         var clock = new Stopwatch();
+        double cpu = 0;
         for (int s = 0; s <= steps; s++)
         {
-            if (s == 1) clock.Start();
+            if (s == 1)
+            {
+                clock.Start();
+                cpu = CpuClock.Seconds();
+            }
+
             var chosen = Enumerable.Range(s * batch, batch).Select(slot => new ClipDraw(clips[slot % clips.Count], DataOrder.ForClip(t.Seed, 0, slot), DataOrder.ForTrackControl(t.Seed, 0, slot))).ToList();
             using TrainBatch data = builder.Build(chosen).Batch ?? throw new InvalidOperationException("no clip of the batch kept a tracked point");
             trainer.Step(data);
         }
 
-        return (clock.Elapsed.TotalSeconds / steps, batch);
+        return (clock.Elapsed.TotalSeconds / steps, batch, (CpuClock.Seconds() - cpu) / steps);
     }
 
     // The cache keys clips by content hash; for the stage alone any stable name per video will do.

@@ -51,9 +51,10 @@ public sealed class StreamingGraph
         long frameBytes = buffers.FrameMegabytes * (1L << 20);
         int clips = buffers.Clips, workers = g.Options.Runtime.Threads.DecodeWorkers;
         PipelineStats stats = g.Stats;
-        // Whole videos are the largest items: half the frame budget for them, an eighth for each clip buffer.
+        // Decode hands on clips, never whole videos: each clip buffer gets an eighth of the frame budget. The decoded
+        // buffer has room for one tally per decode worker on top of its clips.
         _videos = Add(new Pipe<VideoWork>(stats, "discover→decode", workers));
-        _decoded = Add(new Pipe<DecodedWork>(stats, "decode→sample", workers, frameBytes / 2));
+        _decoded = Add(new Pipe<DecodedWork>(stats, "decode→sample", clips + workers, frameBytes / 8));
         if (g.Mode != RunMode.Train)
         {
             _clips = Add(new Pipe<ClipWork>(stats, "sample→batch", clips, frameBytes / 8));
@@ -118,26 +119,36 @@ public sealed class StreamingGraph
                 tasks.Add(streamed = Stage.Run(stats.Stage("shuffle", 1), _ready, [_train!], shuffle.RunAsync, ct, shuffle.FlushAsync));
             }
 
-            var replayStats = stats.Stage("replay", 1);
+            // Replay decodes as decode does: on as many workers, in the seeded order all the same.
+            int replayWorkers = _g.Options.Runtime.Threads.DecodeWorkers;
+            var replayStats = stats.Stage("replay", replayWorkers);
             tasks.Add(Stage.Source(replayStats, [_train!], async (worker, token) =>
             {
-                // Later epochs need the whole stream cached first: they replay every clip of it.
-                await streamed.ConfigureAwait(false);
+                StageWorker[] workers = [worker, .. Enumerable.Range(1, replayWorkers - 1).Select(_ => new StageWorker(replayStats))];
+                // Later epochs need the whole stream cached first: they replay every clip of it. Until then replay starves.
+                foreach (StageWorker w in workers) w.Clock.Enter(WorkerState.Starved);
+                try
+                {
+                    await streamed.ConfigureAwait(false);
+                }
+                finally
+                {
+                    foreach (StageWorker w in workers) w.Clock.Enter(WorkerState.Idle);
+                }
+
                 if (stopping.IsCancellationRequested) return;
                 var (epoch, slot) = ReplayStart();
                 var replay = new ReplayStep(_g, _train!, _replayClips(), _g.Options.Trainer.Seed, stopping.Token);
-                await replay.RunAsync(epoch, slot, _g.Options.Trainer.Epochs, worker, token).ConfigureAwait(false);
+                await replay.RunAsync(epoch, slot, _g.Options.Trainer.Epochs, workers, new StageWorker(replayStats, counted: false), token).ConfigureAwait(false);
             }, ct));
-            tasks.Add(Stage.Run(stats.Stage("train", 1), _train!, [], (clip, _, _) =>
+            tasks.Add(Stage.Run(stats.Stage("train", 1), _train!, [], async (clip, _, token) =>
             {
                 if (stopping.IsCancellationRequested) clip.Dispose();
-                else _session.Add(clip);
-                return ValueTask.CompletedTask;
-            }, ct, (_, _) =>
+                else await OnTrainerAsync(() => _session.Add(clip), token).ConfigureAwait(false);
+            }, ct, async (_, token) =>
             {
-                if (stopping.IsCancellationRequested) _session.Interrupt();
-                else _session.EndOfData();
-                return ValueTask.CompletedTask;
+                if (stopping.IsCancellationRequested) await OnTrainerAsync(_session.Interrupt, token).ConfigureAwait(false);
+                else await OnTrainerAsync(_session.EndOfData, token).ConfigureAwait(false);
             }));
         }
 
@@ -155,6 +166,7 @@ public sealed class StreamingGraph
         finally
         {
             _g.ReleaseClaims();
+            sample.Release();
             batch.Release();
             shuffle.Release();
             foreach (IPipe pipe in _pipes) Release(pipe);
@@ -174,6 +186,13 @@ public sealed class StreamingGraph
         return new GraphOutcome(stopping.IsCancellationRequested, fault);
     }
 
+    // The trainer's work (steps, checkpoints) on its own thread when the run has one.
+    private async ValueTask OnTrainerAsync(Action work, CancellationToken ct)
+    {
+        if (_g.TrainThread is { } thread) await thread.RunAsync(work, ct).ConfigureAwait(false);
+        else work();
+    }
+
     // The streamed epoch is epoch 0: replay starts at 1 unless a resumed run is already past it.
     private (int Epoch, int Slot) ReplayStart() => _session!.Resume is { Epoch: > 0 } resume ? (resume.Epoch, resume.Slot) : (1, 0);
 
@@ -189,7 +208,7 @@ public sealed class StreamingGraph
     {
         switch (pipe)
         {
-            case Pipe<DecodedWork> p: foreach (var item in p.Drain()) item.Frames.Dispose(); break;
+            case Pipe<DecodedWork> p: foreach (var item in p.Drain()) item.Dispose(); break;
             case Pipe<ClipWork> p: foreach (var item in p.Drain()) item.Dispose(); break;
             case Pipe<IReadOnlyList<ClipWork>> p: foreach (var item in p.Drain()) foreach (var clip in item) clip.Dispose(); break;
             case Pipe<TrackedBatch> p: foreach (var item in p.Drain()) item.Dispose(); break;

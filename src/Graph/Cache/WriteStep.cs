@@ -1,5 +1,6 @@
 using MoSiC.Stream.Graph.Messages;
 using MoSiC.Stream.Graph.Plumbing;
+using MoSiC.Stream.Storage.Cache;
 
 namespace MoSiC.Stream.Graph.Cache;
 
@@ -17,7 +18,10 @@ internal sealed class WriteStep(GraphContext g, Pipe<ReadyClip>? ready)
         {
             // Each video's content sample goes with its tracks: later runs confirm hash-index hints against it.
             var samples = batch.Clips.Select(c => c.Video).Where(v => v.Sample is not null).DistinctBy(v => v.Hash).ToDictionary(v => v.Hash, v => v.Sample!, StringComparer.Ordinal);
-            await g.Storage.ExecuteAsync(async token => await g.Cache.WriteAsync(g.Set, batch.Rows, samples, token).ConfigureAwait(false), ct).ConfigureAwait(false);
+            // A video's plan record rides with the part holding its last tracked clip: both appear in one manifest entry.
+            CachedVideo[] records = [.. batch.Clips.Where(c => c.Record is not null).Select(c => c.Record!)];
+            await g.Storage.ExecuteAsync(async token => await g.Cache.WriteAsync(g.Set, batch.Rows, records, samples, token).ConfigureAwait(false), ct).ConfigureAwait(false);
+            foreach (CachedVideo record in records) g.Recorded(record);
         }
         catch (IOException e) when (DiskFull.Is(e))
         {

@@ -41,16 +41,38 @@ public sealed class ClipPixels : IDisposable
     /// <summary>Frames already in memory (width·height·3 bytes each), copied into pooled buffers.</summary>
     internal static ClipPixels Of(int width, int height, IReadOnlyList<byte[]> frames)
     {
-        int bytes = width * height * 3;
-        var copies = new byte[frames.Count][];
-        for (int i = 0; i < copies.Length; i++)
+        ClipPixels clip = Rent(width, height, frames.Count);
+        try
         {
-            if (frames[i].Length != bytes) throw new ArgumentException($"frame {i} has {frames[i].Length} bytes, a {width}×{height} RGB24 frame has {bytes}", nameof(frames));
-            copies[i] = ArrayPool<byte>.Shared.Rent(bytes);
-            frames[i].CopyTo(copies[i], 0);
+            for (int i = 0; i < frames.Count; i++) clip.Fill(i, frames[i]);
+            return clip;
         }
+        catch
+        {
+            clip.Dispose();
+            throw;
+        }
+    }
 
-        return new ClipPixels(width, height, copies);
+    /// <summary>
+    /// Empty frames for a clip of <paramref name="count"/> frames of <paramref name="width"/> × <paramref name="height"/>,
+    /// to be filled with <see cref="Fill"/> as the decoder reaches them.
+    /// </summary>
+    public static ClipPixels Rent(int width, int height, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var frames = new byte[count][];
+        for (int i = 0; i < count; i++) frames[i] = ArrayPool<byte>.Shared.Rent(width * height * 3);
+        return new ClipPixels(width, height, frames);
+    }
+
+    /// <summary>Copies <paramref name="rgb"/> (one frame, <see cref="FrameBytes"/> long) into clip frame <paramref name="i"/>.</summary>
+    public void Fill(int i, ReadOnlySpan<byte> rgb)
+    {
+        if (rgb.Length != FrameBytes) throw new ArgumentException($"a frame of {Width}×{Height} is {FrameBytes} bytes, got {rgb.Length}", nameof(rgb));
+        rgb.CopyTo(Frames[i]);
     }
 
     /// <summary>Frame <paramref name="i"/>, exactly <see cref="FrameBytes"/> long.</summary>

@@ -34,6 +34,12 @@ public sealed class GraphContext(PipelineOptions options, RunMode mode, Trajecto
     /// <summary>Whether the stream's clips go on to the trainer (not in track mode, nor when a resumed run is past its streamed epoch).</summary>
     public bool StreamToTrainer { get; init; }
 
+    /// <summary>
+    /// The trainer's own thread: a step takes a core for seconds, and on the thread pool it would hold a pool thread
+    /// while the other stages' continuations queue. Null runs the trainer where the train stage runs (tests).
+    /// </summary>
+    public Core.Threading.DedicatedThreads? TrainThread { get; init; }
+
     /// <summary>Clips a resumed run already trained on in its streamed epoch: they are not fed again.</summary>
     public IReadOnlySet<string> Seen { get; init; } = new HashSet<string>();
 
@@ -46,13 +52,21 @@ public sealed class GraphContext(PipelineOptions options, RunMode mode, Trajecto
     private readonly HashSet<string> _unreadable = new(StringComparer.Ordinal);
 
     private readonly List<Storage.Cache.Claims.VideoClaim> _claims = [];
+    private readonly HashSet<string> _claimed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CachedVideo> _records = new(cache.Videos(set), StringComparer.Ordinal);
 
     /// <summary>
     /// Claims a video for tracking, so a concurrent run on the same cache leaves it alone; false when another run
-    /// holds it. Then reloads the finished clips, in case that run finished some of them since this one started.
+    /// holds it (true again when this run already does). Then reloads the finished clips, in case another run
+    /// finished some of them since this one started.
     /// </summary>
     public bool TryClaim(string videoHash)
     {
+        lock (_lock)
+        {
+            if (_claimed.Contains(videoHash)) return true;
+        }
+
         Storage.Cache.Claims.VideoClaim? claim;
         try
         {
@@ -66,7 +80,12 @@ public sealed class GraphContext(PipelineOptions options, RunMode mode, Trajecto
         }
 
         if (claim is null) return false;
-        lock (_lock) _claims.Add(claim);
+        lock (_lock)
+        {
+            _claims.Add(claim);
+            _claimed.Add(videoHash);
+        }
+
         MarkFinished(Cache.FinishedClips(Set, videoHash));
         return true;
     }
@@ -78,6 +97,7 @@ public sealed class GraphContext(PipelineOptions options, RunMode mode, Trajecto
         {
             _claims.ForEach(c => c.Dispose());
             _claims.Clear();
+            _claimed.Clear();
         }
     }
 
@@ -101,6 +121,26 @@ public sealed class GraphContext(PipelineOptions options, RunMode mode, Trajecto
 
         Interlocked.Increment(ref PartsUnreadable);
         Failures.Failed(new Core.Media.FailureRecord(problem.Path, "cache", $"{problem.Kind}: {problem.Detail}"));
+    }
+
+    /// <summary>
+    /// The video's cached plan record when every clip it names is finished (so the plan and its tracks agree), else
+    /// null: the video is planned from the probe again.
+    /// </summary>
+    public CachedVideo? IntactRecord(string videoHash)
+    {
+        CachedVideo? record;
+        lock (_lock)
+        {
+            if (!_records.TryGetValue(videoHash, out record)) return null;
+            return record.Clips.All(c => _finished.Contains(c.Key)) ? record : null;
+        }
+    }
+
+    /// <summary>A plan record this run wrote.</summary>
+    public void Recorded(CachedVideo record)
+    {
+        lock (_lock) _records[record.VideoHash] = record;
     }
 
     public bool IsFinished(string key)

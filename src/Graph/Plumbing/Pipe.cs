@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using MoSiC.Stream.Graph.Metrics;
@@ -61,8 +60,7 @@ public sealed class Pipe<T> : IPipe
     /// <summary>Puts <paramref name="item"/> in, waiting for room; the wait is <paramref name="writer"/>'s blocked time.</summary>
     public async ValueTask WriteAsync(T item, long bytes, StageWorker writer, CancellationToken ct)
     {
-        long start = Stopwatch.GetTimestamp();
-        try
+        using (writer.In(WorkerState.Blocked))
         {
             if (_bytes is not null) await _bytes.AcquireAsync(bytes, ct).ConfigureAwait(false);
             try
@@ -77,10 +75,6 @@ public sealed class Pipe<T> : IPipe
 
             _stats.Entered(bytes);
             writer.Stats.Sent(bytes);
-        }
-        finally
-        {
-            writer.AddBlocked(Stopwatch.GetTimestamp() - start);
         }
     }
 
@@ -103,9 +97,8 @@ public sealed class Pipe<T> : IPipe
     {
         while (true)
         {
-            long start = Stopwatch.GetTimestamp();
-            bool more = await _channel.Reader.WaitToReadAsync(ct).ConfigureAwait(false);
-            reader.Stats.Starved(Stopwatch.GetTimestamp() - start);
+            bool more;
+            using (reader.In(WorkerState.Starved)) more = await _channel.Reader.WaitToReadAsync(ct).ConfigureAwait(false);
             if (!more) yield break;
             while (_channel.Reader.TryRead(out var entry))
             {

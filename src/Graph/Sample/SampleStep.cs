@@ -1,70 +1,81 @@
 using System.Globalization;
 using MoSiC.Stream.Graph.Messages;
 using MoSiC.Stream.Graph.Plumbing;
-using MoSiC.Stream.Stages.Sample;
 using MoSiC.Stream.Storage.Cache;
 
 namespace MoSiC.Stream.Graph.Sample;
 
 /// <summary>
-/// Cuts a decoded video into clips and looks each up in the cache. A miss goes to the tracker (train mode: it is
-/// counted and left out); a hit goes straight to the trainer with its cached tracks, or is just counted when nothing
-/// trains. The video's frames are released here: clips carry copies of only the frames they use.
+/// Routes the clips decode cut: a clip to track goes to the tracker; a cached clip goes to the trainer with its cached
+/// tracks (read once per video), or to the tracker when its part turns out unreadable. A video's tally, after its
+/// last clip, closes it: counted, logged, the failure streak reset. Several decode workers interleave their videos'
+/// pieces, so what is kept per video (its cached tracks) is kept for the videos in flight only.
 /// </summary>
 internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<ReadyClip>? hits)
 {
+    private readonly Dictionary<string, InFlight> _videos = new(StringComparer.Ordinal);
+
     public async ValueTask RunAsync(DecodedWork work, StageWorker worker, CancellationToken ct)
     {
-        using var video = work.Frames;
-        IReadOnlyList<ClipPlan> plans = ClipSampler.Plan(video.Frames.Count, g.Options.Clips);
-        Dictionary<string, CachedClip>? cached = null;
-        int toTrack = 0, found = 0;
-        // Tracking a video takes its claim first: a concurrent run on the same cache never tracks the same clips.
-        string[] keys = [.. plans.Select((p, i) => g.Set.ClipKey(work.Video.Hash, i, p.FrameIndices))];
-        bool mayTrack = misses is not null && (keys.All(g.IsFinished) || g.TryClaim(work.Video.Hash));
-        if (misses is not null && !mayTrack) g.Log($"  {video.Source.Name}: another run on this cache is tracking it; left to that run");
-        for (int i = 0; i < plans.Count; i++)
+        if (!_videos.TryGetValue(work.Video.Hash, out InFlight? video)) _videos[work.Video.Hash] = video = new InFlight();
+        if (work.Tally is { } tally)
         {
-            ClipPlan plan = plans[i];
-            string key = keys[i];
-            if (g.IsFinished(key))
-            {
-                if (!g.StreamToTrainer || g.Seen.Contains(key))
-                {
-                    found++;
-                    continue;
-                }
+            _videos.Remove(work.Video.Hash);
+            Close(work.Video, tally, video.Retracked);
+            return;
+        }
 
-                cached ??= await CachedAsync(work.Video.Hash, ct).ConfigureAwait(false);
-                if (cached.TryGetValue(key, out CachedClip? tracks))
-                {
-                    found++;
-                    var ready = new ReadyClip(video.Source.Path, tracks, ClipPixels.Copy(video, plan), 0, ReadyClip.ArrivalSlot);
-                    await hits!.WriteOwnedAsync(ready, ready.Pixels.Bytes, worker, ct).ConfigureAwait(false);
-                    continue;
-                }
-                // Named by the manifest but unreadable (a damaged part): track it again.
+        if (work.Clip is null)
+        {
+            // The video failed after some of its clips went on: nothing more will come for it.
+            _videos.Remove(work.Video.Hash);
+            return;
+        }
+
+        ClipWork clip = work.Clip!;
+        if (clip.Cached)
+        {
+            video.Tracks ??= await CachedAsync(work.Video.Hash, ct).ConfigureAwait(false);
+            if (video.Tracks.TryGetValue(clip.Key, out CachedClip? tracks))
+            {
+                var ready = new ReadyClip(work.Video.Source.Path, tracks, clip.Pixels, 0, ReadyClip.ArrivalSlot);
+                await hits!.WriteOwnedAsync(ready, ready.Pixels.Bytes, worker, ct).ConfigureAwait(false);
+                return;
             }
 
+            // Named by the manifest but unreadable (a damaged part): track it again where this run tracks.
             if (misses is null)
             {
                 Interlocked.Increment(ref g.Uncached);
-                continue;
+                clip.Dispose();
+                return;
             }
 
-            if (!mayTrack) continue;
-
-            toTrack++;
-            double[] times = plan.FrameIndices.Select(f => video.Frames[f].Timestamp.TotalSeconds).ToArray();
-            var clip = new ClipWork(work.Video, i, plan, key, times, ClipPixels.Copy(video, plan));
-            await misses.WriteOwnedAsync(clip, clip.Pixels.Bytes, worker, ct).ConfigureAwait(false);
+            video.Retracked++;
+            clip = clip with { Cached = false };
         }
 
-        g.Stats.Run.Cached(found);
+        await misses!.WriteOwnedAsync(clip, clip.Pixels.Bytes, worker, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Drops what is kept for videos whose tally never came (a failed or stopped run).</summary>
+    public void Release() => _videos.Clear();
+
+    private void Close(VideoWork video, VideoTally tally, int retracked)
+    {
+        g.Stats.Run.Cached(tally.Cached - retracked);
         g.Stats.Run.VideoDone();
         g.Failures.Succeeded();
+        if (tally.Note is { } note) g.Log($"  {video.Source.Name}: {note}");
         g.Log(string.Create(CultureInfo.InvariantCulture,
-            $"  {video.Source.Name}: {video.Frames.Count} frames, {plans.Count} clips ({toTrack} to track, {found} cached)"));
+            $"  {video.Source.Name}: {tally.Frames} frames, {tally.Clips} clips ({tally.ToTrack + retracked} to track, {tally.Cached - retracked} cached)"));
+    }
+
+    private sealed class InFlight
+    {
+        public Dictionary<string, CachedClip>? Tracks { get; set; }
+
+        public int Retracked { get; set; }
     }
 
     // A read that still fails after the retries leaves the clips out of the dictionary: they are tracked again.

@@ -22,6 +22,9 @@ internal static class ProfileJson
             elapsedSeconds = report.Elapsed.TotalSeconds,
             bottleneck = report.Bottleneck is { } b ? new { stage = b.Stage, busy = b.Busy, reason = b.Reason } : null,
             stages = report.Stages,
+            // The same fractions read back from the timeline: the pictures agree with the table within timelineTolerance.
+            timelineTotals = report.TimelineTotals,
+            timelineTolerance = TimelineTotals.Tolerance,
             queues = report.Queues.Select(q => new { q.Name, q.Capacity, q.ByteCapacity, q.MeanItems, q.MaxItems, q.MeanBytes, q.MaxBytes, q.MeanFill }),
             run = new
             {

@@ -20,6 +20,7 @@ public sealed class ProfileReport
         Timeline = timeline;
         Stages = [.. final.Stages.Select(s => StageProfile.Of(s, final.Elapsed))];
         Queues = [.. final.Queues.Select(q => QueueProfile.Of(q, timeline))];
+        TimelineTotals = Profiling.TimelineTotals.Of(Stages, timeline);
         // Mean fill over the run says more about pressure than the depth at the end, when buffers have drained.
         Bottleneck = Bottleneck.Find(final, Queues.ToDictionary(q => q.Name, q => q.MeanFill));
     }
@@ -52,6 +53,9 @@ public sealed class ProfileReport
 
     /// <summary>The timeline the report was built from.</summary>
     public IReadOnlyList<TimelineSample> Timeline { get; }
+
+    /// <summary>Each stage's fractions read back from the timeline, with their difference from <see cref="Stages"/>.</summary>
+    public IReadOnlyList<TimelineTotals> TimelineTotals { get; }
 
     /// <summary>The stage that limited the run, or null when no stage did any work.</summary>
     public Bottleneck? Bottleneck { get; }

@@ -3,8 +3,9 @@ using MoSiC.Stream.Graph.Metrics;
 namespace MoSiC.Stream.Runner.Profiling;
 
 /// <summary>
-/// One stage over the whole run: totals, rates over the run time, and the fractions of its workers' wall time
-/// (run time × workers) spent busy, starved and blocked.
+/// One stage over the whole run: totals, rates over the run time (items handed on per second, or taken per second by a
+/// stage that hands nothing on, such as the trainer), and the fractions of its workers' wall time (run time × workers)
+/// spent busy, starved and blocked.
 /// </summary>
 public sealed record StageProfile(string Name, int Workers, long ItemsIn, long ItemsOut, long BytesIn, long BytesOut,
     double BusySeconds, double StarvedSeconds, double BlockedSeconds,
@@ -19,7 +20,7 @@ public sealed record StageProfile(string Name, int Workers, long ItemsIn, long I
         double PerSecond(double v) => seconds > 0 ? v / seconds : 0;
         return new StageProfile(stage.Name, stage.Workers, stage.ItemsIn, stage.ItemsOut, stage.BytesIn, stage.BytesOut,
             stage.BusySeconds, stage.StarvedSeconds, stage.BlockedSeconds,
-            PerSecond(stage.ItemsOut), PerSecond(stage.BytesIn / 1e6), PerSecond(stage.BytesOut / 1e6),
+            stage.ItemsPerSecond(run), PerSecond(stage.BytesIn / 1e6), PerSecond(stage.BytesOut / 1e6),
             busy, starved, blocked);
     }
 }

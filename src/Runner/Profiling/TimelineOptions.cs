@@ -12,7 +12,10 @@ public sealed record TimelineOptions
     /// </summary>
     public int MaxSamples { get; init; } = 4000;
 
-    /// <summary>The clock; tests pass a manual one. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>
+    /// The clock the recorder's timer waits on. Default <see cref="TimeProvider.System"/>. Sample times are the run's
+    /// (<see cref="Graph.Metrics.PipelineStats.Clock"/>); tests pass one manual clock to both.
+    /// </summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     internal void Validate()

@@ -20,7 +20,9 @@ internal static class TimelinePlot
     {
         var samples = report.Timeline;
         double tMax = Math.Max(report.Elapsed.TotalSeconds, samples.Count > 0 ? samples[^1].Elapsed.TotalSeconds : 0);
-        double[] t = [.. samples.Select(s => s.Elapsed.TotalSeconds)];
+        // Each sample covers an interval: drawn flat from its start to its end (two points per sample), not as a
+        // line between sample ends, so a stage's area over time is the time the table counts.
+        double[] t = [.. samples.SelectMany(s => new[] { s.Start.TotalSeconds, s.Elapsed.TotalSeconds })];
         int stageRows = (report.Stages.Count + Columns - 1) / Columns, queueRows = (report.Queues.Count + Columns - 1) / Columns;
         // Grid rows of a third of a chart: the header takes two, each chart three.
         int gridRows = 2 + 3 * (stageRows + queueRows);
@@ -43,7 +45,7 @@ internal static class TimelinePlot
                 double[] lower = new double[t.Length];
                 for (int k = 0; k < StageShares.Layers.Length; k++)
                 {
-                    double[] upper = [.. samples.Select((s, j) => Math.Min(1, lower[j] + Share(StageShares.Of(s, stage.Name), k)))];
+                    double[] upper = [.. Held(samples.Select(s => Share(StageShares.Of(s, stage.Name), k))).Select((v, j) => Math.Min(1, lower[j] + v))];
                     if (t.Length > 0)
                     {
                         var fill = plot.Add.FillY(t, lower, upper);
@@ -65,7 +67,7 @@ internal static class TimelinePlot
             {
                 QueueProfile queue = report.Queues[i];
                 Plot plot = Add(multiplot, plots, layout, new GridCell(2 + 3 * (stageRows + i / Columns), i % Columns, gridRows, Columns, 3, 1));
-                double[] fill = [.. samples.Select(s => s.Queues.FirstOrDefault(x => x.Name == queue.Name)?.Fill ?? 0)];
+                double[] fill = Held(samples.Select(s => s.Queues.FirstOrDefault(x => x.Name == queue.Name)?.Fill ?? 0));
                 if (t.Length > 0)
                 {
                     var line = plot.Add.Scatter(t, fill, Colors.DimGray);
@@ -85,6 +87,9 @@ internal static class TimelinePlot
             foreach (Plot plot in plots) plot.Dispose();
         }
     }
+
+    // Each sample's value at its interval's start and end.
+    private static double[] Held(IEnumerable<double> values) => [.. values.SelectMany(v => new[] { v, v })];
 
     private static Plot Add(Multiplot multiplot, List<Plot> plots, CustomGrid layout, GridCell cell)
     {

@@ -4,19 +4,22 @@ namespace MoSiC.Stream.Runner.Profiling;
 
 /// <summary>
 /// Samples a <see cref="PipelineStats"/> at a fixed interval into a timeline: per stage, the fraction of its workers'
-/// time spent busy, starved and blocked in each interval; per buffer, its depth. Memory is bounded: past
-/// <see cref="TimelineOptions.MaxSamples"/> adjacent samples merge in pairs and later samples cover twice the time.
+/// time spent busy, starved and blocked in each interval; per buffer, its depth. Stage statistics count each
+/// worker's current state up to the moment of the snapshot, so a long item or wait is spread over every interval it
+/// spans, and a sample's fractions are exact. Memory is bounded: past <see cref="TimelineOptions.MaxSamples"/>
+/// adjacent samples merge in pairs and later samples cover twice the time.
 /// </summary>
 /// <remarks>
 /// Built with the constructor, the recorder samples only when <see cref="Sample"/> is called (tests, or a caller with
 /// its own clock). <see cref="Start"/> also samples on a timer until disposed. Disposing takes one last sample, so the
-/// tail of the run is never lost. Times are measured from the recorder's construction.
+/// tail of the run is never lost. Times are the run's (<see cref="PipelineStats.Elapsed"/>): the first sample starts
+/// where the run's clock does, so the timeline covers the same time as the run's summary and agrees with it; work
+/// done before the recorder was built is left out.
 /// </remarks>
 public sealed class TimelineRecorder : IAsyncDisposable
 {
     private readonly PipelineStats _stats;
     private readonly TimelineOptions _options;
-    private readonly long _origin;
     private readonly Lock _gate = new();
     private readonly List<TimelineSample> _samples = [];
     // How many raw intervals each stored sample covers; the last one fills up to _stride before a new one starts.
@@ -36,7 +39,6 @@ public sealed class TimelineRecorder : IAsyncDisposable
         options.Validate();
         _stats = stats;
         _options = options;
-        _origin = options.Time.GetTimestamp();
         _lastStages = ByName(stats.Snapshot());
     }
 
@@ -69,11 +71,11 @@ public sealed class TimelineRecorder : IAsyncDisposable
     {
         lock (_gate)
         {
-            TimeSpan elapsed = _options.Time.GetElapsedTime(_origin);
+            var now = _stats.Snapshot();
+            TimeSpan elapsed = now.Elapsed;
             TimeSpan span = elapsed - _lastElapsed;
             if (span <= TimeSpan.Zero) return null;
-            var now = _stats.Snapshot();
-            var sample = SpreadBack(Measure(now, elapsed, span), now);
+            var sample = Measure(now, elapsed, span);
             _lastElapsed = elapsed;
             _lastStages = ByName(now);
             Add(sample);
@@ -127,64 +129,8 @@ public sealed class TimelineRecorder : IAsyncDisposable
         return new TimelineSample(elapsed, span, stages, queues);
     }
 
-    // Unclamped here: SpreadBack moves what exceeds the interval to where it happened.
-    private static double Fraction(double workerSeconds, double capacity) => Math.Max(0, workerSeconds / capacity);
-
-    /// <summary>
-    /// Workers credit their time when a wait or an item ends, so a 20 s training step lands whole in the interval
-    /// where it ends and would draw as one clamped spike. What exceeds the interval (busy first, then starved, then
-    /// blocked) is spread back over the stage's free room in the samples before it, newest first, which is where that
-    /// time was spent; the timeline then shows the stage busy for the step's length. Totals over the run are unchanged
-    /// (up to time that predates the recorder, which is dropped).
-    /// </summary>
-    private TimelineSample SpreadBack(TimelineSample sample, PipelineSnapshot now)
-    {
-        var stages = new List<StageSample>(sample.Stages.Count);
-        foreach (StageSample stage in sample.Stages)
-        {
-            int workers = Math.Max(1, now.Stages.FirstOrDefault(s => s.Name == stage.Name)?.Workers ?? 1);
-            double room = 1;
-            double[] shares = [stage.Busy, stage.Starved, stage.Blocked];
-            double[] excess = new double[3];
-            for (int k = 0; k < 3; k++)
-            {
-                double kept = Math.Min(shares[k], room);
-                excess[k] = (shares[k] - kept) * sample.Duration.TotalSeconds * workers; // worker-seconds
-                shares[k] = kept;
-                room -= kept;
-            }
-
-            for (int i = _samples.Count - 1; i >= 0 && excess.Any(e => e > 1e-9); i--)
-            {
-                int at = -1;
-                for (int j = 0; j < _samples[i].Stages.Count; j++)
-                {
-                    if (_samples[i].Stages[j].Name == stage.Name) at = j;
-                }
-
-                if (at < 0) break;
-                StageSample past = _samples[i].Stages[at];
-                double capacity = _samples[i].Duration.TotalSeconds * workers;
-                double free = 1 - past.Busy - past.Starved - past.Blocked;
-                double[] add = new double[3];
-                for (int k = 0; k < 3 && free > 1e-12; k++)
-                {
-                    add[k] = Math.Min(excess[k] / capacity, free);
-                    excess[k] -= add[k] * capacity;
-                    free -= add[k];
-                }
-
-                if (add.All(a => a == 0)) continue;
-                var pastStages = _samples[i].Stages.ToArray();
-                pastStages[at] = past with { Busy = past.Busy + add[0], Starved = past.Starved + add[1], Blocked = past.Blocked + add[2] };
-                _samples[i] = _samples[i] with { Stages = pastStages };
-            }
-
-            stages.Add(stage with { Busy = shares[0], Starved = shares[1], Blocked = shares[2] });
-        }
-
-        return sample with { Stages = stages };
-    }
+    // Exact to the clock's resolution; the clamp only keeps rounding from showing 100.0001 %.
+    private static double Fraction(double workerSeconds, double capacity) => Math.Clamp(workerSeconds / capacity, 0, 1);
 
     private void Add(TimelineSample sample)
     {

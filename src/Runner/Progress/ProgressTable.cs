@@ -31,13 +31,15 @@ internal static class ProgressTable
         };
         // "decoded": a video counts once its clips are cut, while its tracking may still be under way.
         string videos = string.Format(C, "decoded {0}/{1}, {2} failed, {3} skipped", r.VideosDone, r.VideosTotal > 0 ? r.VideosTotal : "?", r.VideosFailed, r.VideosSkipped);
-        if (ProgressLine.Eta(now) is { } eta) videos += $", eta {ProgressLine.Clock(eta)}";
+        if (ProgressLine.Eta(now, span) is { } eta) videos += $", eta {ProgressLine.Clock(eta)}";
         lines.Add(new Markup($"[bold]videos [/] {videos}"));
         lines.Add(new Markup(string.Format(C, "[bold]clips  [/] tracked {0}, cached {1}, trained {2}", r.ClipsTracked, r.ClipsCached, r.ClipsTrained)));
         if (r.StepsTotal > 0 || r.Step > 0)
         {
+            var (clipsPerSecond, stepsPerSecond) = span.TrainRates();
             lines.Add(new Markup(string.Format(C, "[bold]trainer[/] step {0}/{1}", r.Step, r.StepsTotal > 0 ? r.StepsTotal : "?") +
-                (double.IsNaN(r.Loss) ? ", loss -" : string.Format(C, ", loss {0:0.0000}", r.Loss))));
+                (double.IsNaN(r.Loss) ? ", loss -" : string.Format(C, ", loss {0:0.0000}", r.Loss)) +
+                string.Format(C, ", {0:0.0} clips/s {1:0.00} steps/s", clipsPerSecond, stepsPerSecond)));
         }
 
         var stages = new Grid();
@@ -51,7 +53,7 @@ internal static class ProgressTable
             string name = Markup.Escape(s.Name);
             stages.AddRow(
                 s.Name == bottleneck?.Stage ? $"[bold yellow]{name} ◀[/]" : name,
-                s.Workers.ToString(C), s.ItemsOutPerSecond(span.Elapsed).ToString("0.0", C), Pct(busy), Pct(starved), Pct(blocked),
+                s.Workers.ToString(C), s.ItemsPerSecond(span.Elapsed).ToString("0.0", C), Pct(busy), Pct(starved), Pct(blocked),
                 InputBuffer(now, s.Name));
         }
 

@@ -59,7 +59,7 @@ public static class SummaryTable
         var (busy, starved, blocked) = s.Fractions(final.Elapsed);
         return new[]
         {
-            s.Name, s.Workers.ToString(C), s.ItemsIn.ToString(C), s.ItemsOut.ToString(C), s.ItemsOutPerSecond(final.Elapsed).ToString("0.00", C),
+            s.Name, s.Workers.ToString(C), s.ItemsIn.ToString(C), s.ItemsOut.ToString(C), s.ItemsPerSecond(final.Elapsed).ToString("0.00", C),
             Pct(busy), Pct(starved), Pct(blocked),
         };
     });

@@ -18,7 +18,7 @@ public sealed class FfmpegProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly int _tailLines;
     private readonly Queue<string> _tail = new();
-    private readonly Channel<double>? _timestamps;
+    private readonly Channel<ShowInfoStamp>? _timestamps;
     private readonly Task _stderrPump;
     private readonly Task _stdoutDrain;
     private readonly CancellationTokenRegistration _killOnCancel;
@@ -29,7 +29,7 @@ public sealed class FfmpegProcess : IAsyncDisposable
         _tailLines = command.StderrLines;
         // Bounded: showinfo lines run at most a few frames ahead of the pixels they describe.
         _timestamps = command.ParseTimestamps
-            ? Channel.CreateBounded<double>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true })
+            ? Channel.CreateBounded<ShowInfoStamp>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true })
             : null;
         _stderrPump = Task.Run(PumpStderrAsync);
         _stdoutDrain = command.ReadsStdout ? Task.CompletedTask : Task.Run(DrainStdoutAsync);
@@ -58,6 +58,7 @@ public sealed class FfmpegProcess : IAsyncDisposable
         foreach (string argument in command.Arguments) info.ArgumentList.Add(argument);
 
         var process = new Process { StartInfo = info };
+        FfmpegLaunches.Count();
         try
         {
             process.Start();
@@ -101,7 +102,10 @@ public sealed class FfmpegProcess : IAsyncDisposable
     }
 
     /// <summary>The next frame's presentation time in seconds, or null when ffmpeg reported no more frames.</summary>
-    public async ValueTask<double?> NextTimestampAsync(CancellationToken ct)
+    public async ValueTask<double?> NextTimestampAsync(CancellationToken ct) => (await NextShowInfoAsync(ct).ConfigureAwait(false))?.Seconds;
+
+    /// <summary>The next frame's stamp and time as showinfo printed them, or null when ffmpeg reported no more frames.</summary>
+    public async ValueTask<ShowInfoStamp?> NextShowInfoAsync(CancellationToken ct)
     {
         var channel = _timestamps ?? throw new InvalidOperationException("Timestamps were not requested.");
         return await channel.Reader.WaitToReadAsync(ct).ConfigureAwait(false) && channel.Reader.TryRead(out var t) ? t : null;
@@ -143,7 +147,7 @@ public sealed class FfmpegProcess : IAsyncDisposable
             {
                 if (_timestamps is not null && line.Contains("showinfo", StringComparison.Ordinal))
                 {
-                    if (ParsePtsTime(line) is { } t) await _timestamps.Writer.WriteAsync(t).ConfigureAwait(false);
+                    if (ParseShowInfo(line) is { } t) await _timestamps.Writer.WriteAsync(t).ConfigureAwait(false);
                     continue;
                 }
 
@@ -179,14 +183,24 @@ public sealed class FfmpegProcess : IAsyncDisposable
     }
 
     // "[Parsed_showinfo_1 @ 0x…] n:   3 pts:   3072 pts_time:0.125   duration:…"
-    private static double? ParsePtsTime(string line)
+    private static ShowInfoStamp? ParseShowInfo(string line)
     {
         var at = line.IndexOf("pts_time:", StringComparison.Ordinal);
         if (at < 0 || !line.Contains(" n:", StringComparison.Ordinal)) return null;
         var start = at + "pts_time:".Length;
         var end = line.IndexOf(' ', start);
         var text = end < 0 ? line[start..] : line[start..end];
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var t) ? t : null;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var t)) return null;
+        // The integer stamp, in the link's time base: exact where pts_time (6 significant digits) is not.
+        var ptsAt = line.IndexOf(" pts:", StringComparison.Ordinal);
+        long pts = long.MinValue;
+        if (ptsAt >= 0 && ptsAt < at)
+        {
+            var digits = line.AsSpan(ptsAt + " pts:".Length, at - ptsAt - " pts:".Length).Trim();
+            if (!long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out pts)) pts = long.MinValue;
+        }
+
+        return new ShowInfoStamp(pts, t);
     }
 
     /// <summary>Kills the process if it still runs, waits for it and for its output pumps, and releases it.</summary>

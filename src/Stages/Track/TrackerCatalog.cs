@@ -52,10 +52,11 @@ public sealed class TrackerCatalog
 
     /// <summary>
     /// Creates tracker <paramref name="name"/> (default: <see cref="TrackerOptions.Name"/>) with the stage's thread
-    /// budget, on <paramref name="device"/> (the run's resolved <c>runtime.device</c>) when it is a learned tracker.
+    /// budget, on <paramref name="device"/> (the run's resolved <c>runtime.device</c>) when it is a learned tracker,
+    /// its CPU-bound work on <paramref name="scheduler"/> (the run's dedicated tracker threads; default the thread pool).
     /// </summary>
-    public IPointTracker Create(TrackerOptions options, int threads, string? name = null, ComputeDevice device = ComputeDevice.Cpu) =>
-        Find(options, name).Create(options, threads, device);
+    public IPointTracker Create(TrackerOptions options, int threads, string? name = null, ComputeDevice device = ComputeDevice.Cpu, TaskScheduler? scheduler = null) =>
+        Find(options, name).Create(options, threads, device, scheduler ?? TaskScheduler.Default);
 
     private TrackerRegistration Find(TrackerOptions options, string? name)
     {

@@ -10,15 +10,15 @@ public static class TrackerFactory
     /// <summary>Lucas-Kanade, the static baseline and both CoTracker3 variants. Higher layers add their own trackers
     /// with <see cref="TrackerCatalog.With"/>.</summary>
     public static TrackerCatalog BuiltIn { get; } = new([
-        new(LucasKanadeTracker.Name, o => LucasKanadeTracker.IdentityFor(o.Lk), (o, threads, _) => new LucasKanadeTracker(o.Lk, threads)),
-        new(StaticTracker.Name, _ => StaticTracker.TrackerId, (_, _, _) => new StaticTracker()),
+        new(LucasKanadeTracker.Name, o => LucasKanadeTracker.IdentityFor(o.Lk), (o, threads, _, scheduler) => new LucasKanadeTracker(o.Lk, threads) { Scheduler = scheduler }),
+        new(StaticTracker.Name, _ => StaticTracker.TrackerId, (_, _, _, _) => new StaticTracker()),
         new(CoTrackerTracker.OfflineName,
             o => { CoTrackerWeights.RequireFile(o.Weights, CoTrackerTracker.OfflineName); return CoTrackerTracker.TrackerId; },
-            (o, threads, device) => new CoTrackerTracker(o.Weights, device, threads),
+            (o, threads, device, scheduler) => new CoTrackerTracker(o.Weights, device, threads) { Scheduler = scheduler },
             Learned: true, Check: o => CoTrackerWeights.Check(o.Weights, CoTrackerTracker.OfflineName)),
         new(CoTrackerTracker.OnlineName,
             o => { CoTrackerWeights.RequireFile(o.Weights, CoTrackerTracker.OnlineName); return CoTrackerTracker.OnlineTrackerId; },
-            (o, threads, device) => CoTrackerTracker.Online(o.Weights, device, threads),
+            (o, threads, device, scheduler) => CoTrackerTracker.Online(o.Weights, device, threads, scheduler),
             Learned: true, Check: o => CoTrackerWeights.Check(o.Weights, CoTrackerTracker.OnlineName)),
     ]);
 
@@ -35,6 +35,6 @@ public static class TrackerFactory
     public static void Check(TrackerOptions options, string? name = null) => BuiltIn.Check(options, name);
 
     /// <inheritdoc cref="TrackerCatalog.Create"/>
-    public static IPointTracker Create(TrackerOptions options, int threads, string? name = null, ComputeDevice device = ComputeDevice.Cpu) =>
-        BuiltIn.Create(options, threads, name, device);
+    public static IPointTracker Create(TrackerOptions options, int threads, string? name = null, ComputeDevice device = ComputeDevice.Cpu, TaskScheduler? scheduler = null) =>
+        BuiltIn.Create(options, threads, name, device, scheduler);
 }

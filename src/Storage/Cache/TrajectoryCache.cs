@@ -102,6 +102,17 @@ public sealed class TrajectoryCache
     }
 
     /// <summary>
+    /// The plan records (<see cref="CachedVideo"/>) of <paramref name="set"/>, by video hash. A record is only as good
+    /// as its clips: check that every key it lists is finished before trusting it.
+    /// </summary>
+    public IReadOnlyDictionary<string, CachedVideo> Videos(TrackSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        string id = set.Id;
+        return State().Videos.Values.Where(v => v.Partition == id).ToDictionary(v => v.Video.VideoHash, v => v.Video, StringComparer.Ordinal);
+    }
+
+    /// <summary>
     /// Claims <paramref name="videoHash"/> for tracking into <paramref name="set"/> (see <see cref="VideoClaim"/>), or
     /// returns null when another live run holds it. Dispose the claim once its clips are written (or the run ends).
     /// </summary>
@@ -113,22 +124,34 @@ public sealed class TrajectoryCache
 
     /// <summary>Writes <paramref name="clips"/> as one part of <paramref name="set"/>'s partition, atomically, then records it in the manifest.</summary>
     /// <exception cref="ArgumentException">A clip is malformed (the message names it and the field), its key is not the one <paramref name="set"/> gives it, or a key appears twice.</exception>
-    public Task WriteAsync(TrackSet set, IReadOnlyList<CachedClip> clips, CancellationToken ct) => WriteAsync(set, clips, null, ct);
+    public Task WriteAsync(TrackSet set, IReadOnlyList<CachedClip> clips, CancellationToken ct) => WriteAsync(set, clips, [], null, ct);
 
     /// <summary>
-    /// The same, recording with the part the content sample of each video the clips came from (video hash → sample:
-    /// <see cref="Identity.ContentSample"/>), which later runs check hash-index hints against (<see cref="RecordedSamples"/>).
+    /// Writes <paramref name="clips"/> as one part of <paramref name="set"/>'s partition and records it in the manifest
+    /// together with the plan records of <paramref name="videos"/> (one entry: both become visible at once). With no
+    /// clips, the records alone (videos whose clips were all cached already). The part also records the content sample
+    /// of each video its clips came from (<paramref name="samples"/>: video hash → <see cref="Identity.ContentSample"/>),
+    /// which later runs check hash-index hints against (<see cref="RecordedSamples"/>).
     /// </summary>
-    public async Task WriteAsync(TrackSet set, IReadOnlyList<CachedClip> clips, IReadOnlyDictionary<string, string>? samples, CancellationToken ct)
+    /// <exception cref="ArgumentException">A clip or record is malformed, a clip's key is not the one <paramref name="set"/> gives it, or a key appears twice.</exception>
+    public async Task WriteAsync(TrackSet set, IReadOnlyList<CachedClip> clips, IReadOnlyList<CachedVideo> videos, IReadOnlyDictionary<string, string>? samples, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(clips);
+        ArgumentNullException.ThrowIfNull(videos);
         ClipValidation.ThrowIfInvalid(set, clips, nameof(clips));
-        if (clips.Count == 0) return;
+        foreach (CachedVideo video in videos)
+        {
+            if (video.Frames < 1 || video.Clips.Count == 0 || video.VideoHash.Length == 0)
+                throw new ArgumentException($"video {video.VideoHash}: a plan record needs frames and clips", nameof(videos));
+        }
+
+        if (clips.Count == 0 && videos.Count == 0) return;
 
         Options.Faults?.BeforeWrite(CacheLayout.PartitionDir(Dir, set.Id));
         await TrackSetFile.EnsureAsync(Dir, set, ct).ConfigureAwait(false);
-        PartRecord part = await _parts.WriteAsync(set, clips, ct, samples).ConfigureAwait(false);
+        PartRecord[] parts = clips.Count == 0 ? [] : [await _parts.WriteAsync(set, clips, ct, samples).ConfigureAwait(false)];
+        VideoRecord[] records = [.. videos.Select(v => new VideoRecord(set.Id, v))];
         Options.Faults?.BeforeWrite(CacheLayout.ManifestDir(Dir));
         // The entry last: until it exists the part is an orphan that no reader trusts.
         ManifestBody entry = await _log.AppendAsync(snapshot: false, n => new ManifestBody
@@ -137,10 +160,11 @@ public sealed class TrajectoryCache
             Snapshot = false,
             CreatedUtc = Options.Clock.GetUtcNow(),
             Writer = Snapshots.Writer,
-            Parts = [part],
+            Parts = parts,
+            Videos = records,
         }, ct).ConfigureAwait(false);
         // Written again (a quarantined part's clips tracked anew): the new bytes stand, the mark goes.
-        _quarantine.Lift(part.Partition, part.File);
+        foreach (PartRecord part in parts) _quarantine.Lift(part.Partition, part.File);
         await CompactIfDueAsync(entry.Sequence, ct).ConfigureAwait(false);
     }
 

@@ -26,7 +26,7 @@ public sealed class SyntheticTruthTracker : IPointTracker
     public static TrackerIdentity TrackerId { get; } = new(Name, 1, []);
 
     /// <summary>How the runner registers this tracker with the stage's catalog (Stages cannot reference Synthetic).</summary>
-    public static TrackerRegistration Registration { get; } = new(Name, _ => TrackerId, (_, _, _) => new SyntheticTruthTracker());
+    public static TrackerRegistration Registration { get; } = new(Name, _ => TrackerId, (_, _, _, _) => new SyntheticTruthTracker());
 
     public TrackerIdentity Identity => TrackerId;
 

@@ -5,6 +5,7 @@ using MoSiC.Stream.Graph.Discover;
 using MoSiC.Stream.Graph.Messages;
 using MoSiC.Stream.Graph.Metrics;
 using MoSiC.Stream.Graph.Plumbing;
+using MoSiC.Stream.Graph.Replay;
 using MoSiC.Stream.Graph.Train;
 using MoSiC.Stream.Stages.Discover;
 using MoSiC.Stream.Stages.Track;
@@ -64,11 +65,19 @@ internal sealed class GraphHarness : IDisposable
         {
             StreamToTrainer = trainer is not null,
         };
-        var graph = new StreamingGraph(g, trainer, () => TrackerFactory.Create(Options.Tracker, 1), () => []);
+        var graph = new StreamingGraph(g, trainer, () => TrackerFactory.Create(Options.Tracker, 1), () => ReplayClips(cache, set, plan));
         return new Built(graph, g, plan, set, cache);
     }
 
     public void Dispose() => _dir.Dispose();
+
+    /// <summary>Every cached clip of the plan's videos, in key order, as the runner lists them for later epochs.</summary>
+    public static IReadOnlyList<ReplayClip> ReplayClips(TrajectoryCache cache, TrackSet set, CorpusPlan plan)
+    {
+        var videos = plan.Videos.ToDictionary(v => v.Hash, StringComparer.Ordinal);
+        return cache.FinishedClipVideos(set).Where(c => videos.ContainsKey(c.Value)).OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => new ReplayClip(c.Key, videos[c.Value])).ToArray();
+    }
 
     internal sealed record Built(StreamingGraph Graph, GraphContext Context, CorpusPlan Plan, TrackSet Set, TrajectoryCache Cache)
     {
@@ -76,12 +85,32 @@ internal sealed class GraphHarness : IDisposable
     }
 }
 
-/// <summary>A trainer that records what it is fed, optionally waiting on a gate before taking each clip.</summary>
-internal sealed class RecordingTrainer(SemaphoreSlim? gate = null) : IClipTrainer
+/// <summary>A trainer that records what it is fed (keys, data order, a hash of each clip's pixels), optionally waiting on a gate before taking each clip.</summary>
+internal sealed class RecordingTrainer(SemaphoreSlim? gate = null, DataStart? resume = null) : IClipTrainer
 {
     private readonly List<string> _keys = [];
+    private readonly List<(int Epoch, int Slot, string Key)> _order = [];
+    private readonly Dictionary<string, string> _pixels = [];
 
-    public DataStart Resume { get; } = new(0, 0);
+    public DataStart Resume { get; } = resume ?? new(0, 0);
+
+    /// <summary>Every clip as (epoch, slot, key), in the order it came.</summary>
+    public IReadOnlyList<(int Epoch, int Slot, string Key)> Order
+    {
+        get
+        {
+            lock (_keys) return [.. _order];
+        }
+    }
+
+    /// <summary>SHA-256 of each clip's frames, by key.</summary>
+    public IReadOnlyDictionary<string, string> Pixels
+    {
+        get
+        {
+            lock (_keys) return new Dictionary<string, string>(_pixels);
+        }
+    }
 
     public IReadOnlyList<string> Keys
     {
@@ -101,11 +130,25 @@ internal sealed class RecordingTrainer(SemaphoreSlim? gate = null) : IClipTraine
         using (clip)
         {
             Assert.Equal(clip.Tracks.Frames, clip.Pixels.Frames.Count);
-            lock (_keys) _keys.Add(clip.Tracks.ClipKey);
+            string hash = PixelHash(clip.Pixels);
+            lock (_keys)
+            {
+                _keys.Add(clip.Tracks.ClipKey);
+                _order.Add((clip.Epoch, clip.Slot, clip.Tracks.ClipKey));
+                _pixels[clip.Tracks.ClipKey] = hash;
+            }
         }
     }
 
     public void EndOfData() => Ended = true;
+
+    /// <summary>SHA-256 over a clip's frames, each exactly its bytes.</summary>
+    public static string PixelHash(ClipPixels pixels)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        for (int i = 0; i < pixels.Frames.Count; i++) sha.AppendData(pixels.Frame(i).Span);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
 
     public void Interrupt() => Interrupted = true;
 }

@@ -47,6 +47,9 @@ public sealed class CoTrackerTracker : IPointTracker
     private readonly int _overlap;
     private bool _disposed;
 
+    /// <summary>Where the CPU-bound forward runs (the run's dedicated tracker threads; the thread pool by default).</summary>
+    public TaskScheduler Scheduler { get; init; } = TaskScheduler.Default;
+
     /// <summary>Loads the weights (strictly) onto the device; a bad file fails here, before any tracking.</summary>
     /// <param name="weights">Path of <c>scaled_offline.pth</c> (bare state dict or under <c>"model"</c>).</param>
     /// <param name="device">The run's resolved <c>runtime.device</c>.</param>
@@ -103,8 +106,8 @@ public sealed class CoTrackerTracker : IPointTracker
     /// moving by 8, as the official online predictor (no support grid, visible where visibility × confidence &gt; 0.6,
     /// tracks not pinned to their queries). Queries may lie on any frame.
     /// </summary>
-    public static CoTrackerTracker Online(string? weights, ComputeDevice device, int threads) =>
-        new(weights, device, threads, int.MaxValue, 0, online: true);
+    public static CoTrackerTracker Online(string? weights, ComputeDevice device, int threads, TaskScheduler? scheduler = null) =>
+        new(weights, device, threads, int.MaxValue, 0, online: true) { Scheduler = scheduler ?? TaskScheduler.Default };
 
     /// <summary>The identity of <c>cotracker3-online</c>; the weights' hash is added by the cache key itself.</summary>
     public static TrackerIdentity OnlineTrackerId { get; } = new(OnlineName, Version,
@@ -154,7 +157,7 @@ public sealed class CoTrackerTracker : IPointTracker
                     $"query frame {q.Frame} lies beyond the first {_window}-frame window of this {batch.Frames}-frame clip: long clips are tracked forward from queries in their first {_window} frames");
         }
 
-        return await Task.Run(() => Track(batch, resolved, gridSize, windows, ct), ct).ConfigureAwait(false);
+        return await Task.Factory.StartNew(() => Track(batch, resolved, gridSize, windows, ct), ct, TaskCreationOptions.DenyChildAttach, Scheduler).ConfigureAwait(false);
     }
 
     private TrackResult Track(ClipBatch batch, TrackQuery[] queries, int? gridSize, IReadOnlyList<TrackWindow> windows, CancellationToken ct)

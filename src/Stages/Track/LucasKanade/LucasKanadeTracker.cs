@@ -54,6 +54,12 @@ public sealed class LucasKanadeTracker : IPointTracker
 
     public TrackerIdentity Identity { get; }
 
+    /// <summary>
+    /// Where the clips of a batch are tracked: the run's dedicated tracker threads, so seconds of OpenCV work never hold
+    /// the thread pool's threads (the thread pool by default, for tools and tests).
+    /// </summary>
+    public TaskScheduler Scheduler { get; init; } = TaskScheduler.Default;
+
     public async ValueTask<TrackResult> TrackAsync(ClipBatch batch, QuerySpec queries, CancellationToken ct)
     {
         TrackQuery[] q = queries.Resolve(batch.Width, batch.Height, batch.Frames);
@@ -63,12 +69,12 @@ public sealed class LucasKanadeTracker : IPointTracker
 
         int workers = Math.Min(batch.Count, _threads);
         Cv2.SetNumThreads(Math.Max(1, _threads / workers));
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = ct };
-        await Task.Run(() => Parallel.For(0, batch.Count, parallel, b =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = ct, TaskScheduler = Scheduler };
+        await Task.Factory.StartNew(() => Parallel.For(0, batch.Count, parallel, b =>
         {
             var clip = new LkClip(_options, batch.Clips[b], batch.Width, batch.Height, q);
             clip.Run(positions.AsSpan(b * cells * 2, cells * 2), visible.AsSpan(b * cells, cells), ct);
-        }), ct).ConfigureAwait(false);
+        }), ct, TaskCreationOptions.DenyChildAttach, Scheduler).ConfigureAwait(false);
 
         return new TrackResult(batch.Count, batch.Frames, q, positions, visible);
     }

@@ -54,7 +54,7 @@ internal sealed class Collector(string dir, ManifestLog log, PartStore parts, Fi
 
         CacheProblem[] skipped = state.Unconfined.Select(p => new CacheProblem(CacheProblemKind.UnsafePath, log.Dir, CacheLayout.Unconfined(p.Partition, p.File)!)).ToArray();
         if (retired.Count == 0) return new CollectReport(0, 0, 0, 0) { Skipped = skipped };
-        await Snapshots.WriteAsync(log, state, result, options.Clock, ct).ConfigureAwait(false);
+        await Snapshots.WriteAsync(log, state, result, options.Clock, ct, state.Videos.Values.Where(v => keep.Contains(v.Video.VideoHash))).ConfigureAwait(false);
 
         // Delete only files the manifest no longer names: a writer may have re-added the same part since our read.
         var named = CacheState.From(log.ReadAll(ct)).Parts.Select(p => p.Id).ToHashSet();

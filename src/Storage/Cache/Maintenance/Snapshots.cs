@@ -8,9 +8,14 @@ namespace MoSiC.Stream.Storage.Cache.Maintenance;
 /// </summary>
 internal static class Snapshots
 {
-    /// <summary>Writes a snapshot of <paramref name="parts"/>, holding every delta <paramref name="state"/> saw.</summary>
-    public static Task<ManifestBody> WriteAsync(ManifestLog log, CacheState state, IReadOnlyList<PartRecord> parts, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// Writes a snapshot of <paramref name="parts"/> and <paramref name="videos"/> (default: every plan record
+    /// <paramref name="state"/> holds), holding every delta <paramref name="state"/> saw.
+    /// </summary>
+    public static Task<ManifestBody> WriteAsync(ManifestLog log, CacheState state, IReadOnlyList<PartRecord> parts, TimeProvider clock, CancellationToken ct,
+        IEnumerable<VideoRecord>? videos = null)
     {
+        VideoRecord[] records = [.. videos ?? state.Videos.Values];
         long through = state.Through;
         IReadOnlyList<NumberRange> gaps = state.GapsForSnapshot();
         return log.AppendAsync(snapshot: true, n => new ManifestBody
@@ -22,6 +27,7 @@ internal static class Snapshots
             Through = through,
             Gaps = gaps,
             Parts = parts,
+            Videos = records,
         }, ct);
     }
 

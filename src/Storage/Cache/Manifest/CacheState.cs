@@ -6,8 +6,9 @@ namespace MoSiC.Stream.Storage.Cache.Manifest;
 /// </summary>
 internal sealed class CacheState
 {
-    private CacheState(IReadOnlyList<EntryFile> entries, EntryFile? snapshot, IReadOnlyList<PartRecord> parts, IReadOnlyList<PartRecord> unconfined, IReadOnlyList<PartRecord> quarantined) =>
-        (Entries, Snapshot, Parts, Unconfined, Quarantined) = (entries, snapshot, parts, unconfined, quarantined);
+    private CacheState(IReadOnlyList<EntryFile> entries, EntryFile? snapshot, IReadOnlyList<PartRecord> parts, IReadOnlyList<PartRecord> unconfined,
+        IReadOnlyList<PartRecord> quarantined, IReadOnlyDictionary<(string, string), VideoRecord> videos) =>
+        (Entries, Snapshot, Parts, Unconfined, Quarantined, Videos) = (entries, snapshot, parts, unconfined, quarantined, videos);
 
     /// <summary>Every entry file read, valid or not.</summary>
     public IReadOnlyList<EntryFile> Entries { get; }
@@ -26,6 +27,9 @@ internal sealed class CacheState
 
     /// <summary>Live records set aside after a failed read (readers' view only; <see cref="Parts"/> leaves them out).</summary>
     public IReadOnlyList<PartRecord> Quarantined { get; }
+
+    /// <summary>Video plan records by (partition, video hash): the newest entry's.</summary>
+    public IReadOnlyDictionary<(string Partition, string Video), VideoRecord> Videos { get; }
 
     /// <summary>The highest entry number seen.</summary>
     public long Through => Entries.Select(e => e.Sequence).DefaultIfEmpty(0).Max();
@@ -54,13 +58,26 @@ internal sealed class CacheState
             }
         }
 
-        if (snapshot is not null) Add(snapshot.Body!.Parts);
-        foreach (EntryFile delta in entries.Where(e => !e.Snapshot && e.IsValid))
+        var videos = new Dictionary<(string, string), VideoRecord>();
+        void AddVideos(IEnumerable<VideoRecord>? more)
         {
-            if (snapshot is null || !snapshot.Body!.Covers(delta.Sequence)) Add(delta.Body!.Parts);
+            foreach (VideoRecord video in more ?? []) videos[video.Id] = video;
         }
 
-        return new CacheState(entries, snapshot, parts, unconfined, aside);
+        if (snapshot is not null)
+        {
+            Add(snapshot.Body!.Parts);
+            AddVideos(snapshot.Body.Videos);
+        }
+
+        foreach (EntryFile delta in entries.Where(e => !e.Snapshot && e.IsValid))
+        {
+            if (snapshot is not null && snapshot.Body!.Covers(delta.Sequence)) continue;
+            Add(delta.Body!.Parts);
+            AddVideos(delta.Body.Videos);
+        }
+
+        return new CacheState(entries, snapshot, parts, unconfined, aside, videos);
     }
 
     /// <summary>Live parts of one partition.</summary>

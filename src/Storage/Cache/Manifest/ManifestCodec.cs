@@ -55,7 +55,8 @@ internal static class ManifestCodec
             ManifestBody? parsed = body.Deserialize<ManifestBody>(Json);
             if (parsed is null || parsed.Format != ManifestBody.CurrentFormat || parsed.Parts is null || parsed.Gaps is null || parsed.Gaps.Any(g => g is null)
                 || parsed.Parts.Any(p => p is null || p.Partition is null || p.File is null || p.Sha256 is null || p.Rows < 0 || p.Bytes < 0
-                    || p.Clips is null || p.Clips.Any(c => c?.Key is null || c.Video is null)))
+                    || p.Clips is null || p.Clips.Any(c => c?.Key is null || c.Video is null))
+                || (parsed.Videos ?? []).Any(v => v?.Video?.Clips is null || v.Video.VideoHash is null || v.Partition is null))
             {
                 why = $"not a {ManifestBody.CurrentFormat} entry (a field is missing, null or negative)";
                 return null;

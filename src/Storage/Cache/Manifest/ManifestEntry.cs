@@ -20,6 +20,14 @@ internal sealed record PartRecord(string Partition, string File, int Rows, long 
     public (string Partition, string File) Id => (Partition, File);
 }
 
+/// <summary>A video's plan record (<see cref="CachedVideo"/>) in one partition; the newest for a (partition, video) wins.</summary>
+internal sealed record VideoRecord(string Partition, CachedVideo Video)
+{
+    /// <summary>Partition and video: the identity of a record across entries.</summary>
+    [JsonIgnore]
+    public (string Partition, string Video) Id => (Partition, Video.VideoHash);
+}
+
 /// <summary>
 /// The body of a manifest entry. A delta (<see cref="Snapshot"/> false) lists the parts one write added. A snapshot
 /// lists every live part and says which deltas it already holds: all numbered up to <see cref="Through"/> except
@@ -48,6 +56,9 @@ internal sealed record ManifestBody
     public IReadOnlyList<NumberRange> Gaps { get; init; } = [];
 
     public required IReadOnlyList<PartRecord> Parts { get; init; }
+
+    /// <summary>Plan records of videos written with (or, when all their clips were cached, without) these parts; absent in older entries.</summary>
+    public IReadOnlyList<VideoRecord> Videos { get; init; } = [];
 
     /// <summary>True when this snapshot already holds the parts of delta number <paramref name="sequence"/>.</summary>
     public bool Covers(long sequence) => Snapshot && sequence <= Through && !Gaps.Any(g => g.Contains(sequence));

@@ -35,24 +35,6 @@ public sealed class TimelinePicturesTests
             Assert.Contains(text, shown);
     }
 
-    [Fact]
-    public void Time_charged_when_a_long_item_ends_is_drawn_over_the_intervals_it_took()
-    {
-        var clock = new ManualClock();
-        var stats = new PipelineStats();
-        var train = stats.Stage("train", workers: 1);
-        var recorder = new TimelineRecorder(stats, new TimelineOptions { Time = clock });
-        for (int i = 0; i < 3; i++)
-        {
-            clock.Advance(TimeSpan.FromSeconds(1));
-            if (i == 2) train.Busy(MadeUpSnapshots.Ticks(2.5)); // one 2.5 s step, credited as it ends
-            recorder.Sample();
-        }
-
-        Assert.Equal([0.5, 1, 1], recorder.Samples.Select(s => Math.Round(s.Stages[0].Busy, 6)).ToArray());
-        Assert.Equal(2.5, recorder.Samples.Sum(s => s.Stages[0].Busy * s.Duration.TotalSeconds), 6);
-    }
-
     private static int CountOf(string text, string part)
     {
         int count = 0;

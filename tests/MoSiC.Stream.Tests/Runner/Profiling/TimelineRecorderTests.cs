@@ -10,7 +10,7 @@ public class TimelineRecorderTests
     public void A_sample_holds_each_stage_s_fractions_of_its_workers_time_and_each_buffer_s_depth()
     {
         var clock = new ManualClock();
-        var stats = new PipelineStats();
+        var stats = new PipelineStats(clock);
         var track = stats.Stage("track", workers: 2);
         var buffer = stats.Queue("decode→track", 8, 100);
         track.Busy(MadeUpSnapshots.Ticks(5)); // before the recorder starts: not part of any sample
@@ -48,7 +48,7 @@ public class TimelineRecorderTests
     public void Past_the_bound_samples_merge_in_pairs_keeping_time_and_weighted_means()
     {
         var clock = new ManualClock();
-        var stats = new PipelineStats();
+        var stats = new PipelineStats(clock);
         var stage = stats.Stage("decode", 1);
         var buffer = stats.Queue("decode→track", 10, null);
         var recorder = new TimelineRecorder(stats, new TimelineOptions { Time = clock, Interval = TimeSpan.FromSeconds(1), MaxSamples = 8 });

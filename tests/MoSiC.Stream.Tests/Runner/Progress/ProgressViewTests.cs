@@ -52,8 +52,9 @@ public class ProgressViewTests
     {
         string line = ProgressLine.Format(MadeUpSnapshots.TrackBound());
 
+        // Train in clips/s and steps/s; the ETA is the trainer's (15 steps left at 0.25/s), longer than the videos' (21 s).
         Assert.Equal("[00:01:40] videos 30/40 (1 failed) clips tracked 110 cached 10 | train step 25/40 loss 3.2100 "
-            + "| decode 4.0/s track 1.2/s train 1.2/s | bottleneck now: track | eta 00:00:21", line);
+            + "| decode 4.0/s track 1.2/s train 1.0 clips/s 0.25 steps/s | bottleneck now: track | eta 00:01:00", line);
     }
 
     [Fact]
