@@ -55,7 +55,9 @@ public sealed class TrainSession : IClipTrainer, IDisposable
         {
             _trainer = new MosicTrainer(Settings, device.ToTorch(), t.Init);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or Model.Checkpoints.CheckpointMismatchException)
+        // A file that cannot be opened; a file that is not a fitting checkpoint (InvalidDataException, a mismatch) goes
+        // up to the run, which says what the file is and which model it fits (Runner's CheckpointErrors).
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new TrainSetupException($"cannot start from trainer.init {t.Init}: {e.Message}");
         }

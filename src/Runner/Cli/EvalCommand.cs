@@ -77,6 +77,9 @@ internal static class EvalCommand
             catch (ArgumentException e) { return Fail(e.Message); }
             ulong seedValue = result.GetValue(seed), initSeedValue = result.GetValue(initSeed) ?? seedValue;
             string? outDir = result.GetValue(output), vizDir = result.GetValue(viz);
+            // Before any work: an --out that is a file used to fail only after the whole evaluation.
+            if (outDir is not null && OutputPaths.FolderProblem(outDir) is { } outProblem) return Fail($"--out \"{outDir}\" {outProblem}; name a folder for eval.json");
+            if (vizDir is not null && OutputPaths.FolderProblem(vizDir) is { } vizProblem) return Fail($"--viz \"{vizDir}\" {vizProblem}; name a folder for the overlay pictures");
             if (result.GetValue(correspondence))
             {
                 if (pair is not null) return Fail("--correspondence scores one backbone; leave out --compare");
@@ -108,9 +111,6 @@ internal static class EvalCommand
                 clips.RemoveAll(c => unannotated.Contains(c.Name));
             }
 
-            // Before any work: an --out that is a file used to fail only after the whole evaluation.
-            if (outDir is not null && OutputPaths.FolderProblem(outDir) is { } outProblem) return Fail($"--out \"{outDir}\" {outProblem}; name a folder for eval.json");
-            if (vizDir is not null && OutputPaths.FolderProblem(vizDir) is { } vizProblem) return Fail($"--viz \"{vizDir}\" {vizProblem}; name a folder for the overlay pictures");
             TorchRuntime.EnsureLoaded();
             var options = new VideoSegmentationEvalOptions(
                 new ClipEvalOptions(ks[0], scopes[0], result.GetValue(pca), result.GetValue(restarts), result.GetValue(iterations), seedValue, lv.Value, result.GetValue(size)),

@@ -18,7 +18,9 @@ public sealed record TrackSet(string Tracker, string Queries, string Decode, str
     {
         get
         {
-            string head = Tracker.Split('?')[0].Replace('/', '-');
+            // The name and version only: settings follow '?' or, for a tracker without settings, '&' (weights=…), and
+            // neither may reach a folder name (CacheLayout holds partition names to [A-Za-z0-9._-]).
+            string head = Tracker.Split('?', '&')[0].Replace('/', '-');
             return $"{head}-{Hex(Canonical)[..12]}";
         }
     }
