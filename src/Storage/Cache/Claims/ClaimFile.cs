@@ -54,10 +54,7 @@ public sealed class ClaimFile : IDisposable
     {
         try
         {
-            string[] lines = File.ReadAllLines(path);
-            return lines.Length >= 3 && int.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
-                && DateTimeOffset.TryParse(lines[2], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset since)
-                ? new ClaimHolder(lines[0], pid, since) : null;
+            return Parse(File.ReadAllLines(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -77,26 +74,24 @@ public sealed class ClaimFile : IDisposable
         if (Interlocked.Exchange(ref _released, 1) == 0) AtomicFile.TryDelete(Path);
     }
 
-    private static string Content(TimeProvider clock) =>
+    /// <summary>What a claim holds for this process now: host, process id and time, one per line.</summary>
+    internal static string Content(TimeProvider clock) =>
         string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}\n{Environment.ProcessId}\n{clock.GetUtcNow():O}\n");
 
-    private static bool IsStale(string path, TimeSpan staleAfter, TimeProvider clock)
-    {
-        if (!File.Exists(path)) return true;
-        ClaimHolder? holder = HolderOf(path);
-        if (holder is null)
-        {
-            // Being written right now, or not ours to parse: only its age can tell.
-            try
-            {
-                return clock.GetUtcNow() - File.GetLastWriteTimeUtc(path) > staleAfter;
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-        }
+    /// <summary>The holder a claim's lines name, or null when they are not a claim's (being written, or foreign).</summary>
+    internal static ClaimHolder? Parse(IReadOnlyList<string> lines) =>
+        lines.Count >= 3 && int.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+        && DateTimeOffset.TryParse(lines[2], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset since)
+            ? new ClaimHolder(lines[0], pid, since) : null;
 
+    /// <summary>
+    /// Whether a claim held by <paramref name="holder"/> may be taken over: its process is gone (this host), or its time
+    /// is older than <paramref name="staleAfter"/> (another host). A claim whose holder cannot be read is judged by its
+    /// file's age (<paramref name="modifiedUtc"/>; null when even that is unknown: left alone).
+    /// </summary>
+    internal static bool IsStale(ClaimHolder? holder, Func<DateTime?> modifiedUtc, TimeSpan staleAfter, TimeProvider clock)
+    {
+        if (holder is null) return modifiedUtc() is { } modified && clock.GetUtcNow() - modified > staleAfter;
         if (holder.Host != Environment.MachineName) return clock.GetUtcNow() - holder.Since > staleAfter;
         if (holder.Pid == Environment.ProcessId) return false;
         try
@@ -107,6 +102,25 @@ public sealed class ClaimFile : IDisposable
         catch (ArgumentException)
         {
             return true;
+        }
+    }
+
+    private static bool IsStale(string path, TimeSpan staleAfter, TimeProvider clock)
+    {
+        if (!File.Exists(path)) return true;
+        return IsStale(HolderOf(path), () => LastWrite(path), staleAfter, clock);
+    }
+
+    // Being written right now, or not ours to parse: only its age can tell.
+    private static DateTime? LastWrite(string path)
+    {
+        try
+        {
+            return File.GetLastWriteTimeUtc(path);
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MoSiC.Stream.Core.Files;
 
 namespace MoSiC.Stream.Storage.Cache.Claims;
@@ -32,7 +31,7 @@ public sealed class VideoClaim : IDisposable
                 using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read))
                 using (var writer = new StreamWriter(file))
                 {
-                    writer.Write(string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}\n{Environment.ProcessId}\n{clock.GetUtcNow():O}\n"));
+                    writer.Write(ClaimFile.Content(clock));
                 }
 
                 return new VideoClaim(path);
@@ -63,6 +62,7 @@ public sealed class VideoClaim : IDisposable
         return ConfinedFolder.TryOpen(cacheDir, names) ?? throw new DirectoryNotFoundException($"{path}: vanished while being made");
     }
 
+    // The same judgement as a ClaimFile's, the claim read through the confined folder (no link followed).
     private static bool IsStale(ConfinedFolder folder, string name, TimeSpan staleAfter, TimeProvider clock)
     {
         string[] lines;
@@ -76,23 +76,7 @@ public sealed class VideoClaim : IDisposable
             return false; // Being written or removed right now (its holder is alive), or not a claim we could read: left alone.
         }
 
-        if (lines.Length < 3 || !int.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
-            || !DateTimeOffset.TryParse(lines[2], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset taken))
-        {
-            return clock.GetUtcNow() - status.ModifiedUtc > staleAfter;
-        }
-
-        if (lines[0] != Environment.MachineName) return clock.GetUtcNow() - taken > staleAfter;
-        if (pid == Environment.ProcessId) return false;
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
+        return ClaimFile.IsStale(ClaimFile.Parse(lines), () => status.ModifiedUtc, staleAfter, clock);
     }
 
     /// <summary>Gives the video back.</summary>
