@@ -24,6 +24,9 @@ public sealed record GraphOutcome(bool Stopped, Exception? Fault);
 /// discover → decode → sample ─miss→ batch → track → write ─┐
 ///                        └──hit (cached tracks)────────────┴→ shuffle → train ← replay (epochs after the first)
 /// </code>
+/// The shuffle takes the stream in plan order (<see cref="PlanOrder"/>), whatever order its two paths deliver in, and
+/// discover lets a video in only while the order has room, so the trainer sees the same clips in the same order in
+/// every run of the same pipeline and corpus, however often it was killed and resumed.
 /// Every arrow is a <see cref="Pipe{T}"/> bounded in items and, where it carries frames, in bytes. Track mode has no
 /// shuffle, replay or train; train mode has no batch, track or write. The graph owns completion (a buffer completes
 /// when all its writers have), cancellation (one pipeline-wide abort; a stop request only stops new videos entering)
@@ -40,7 +43,8 @@ public sealed class StreamingGraph
     private readonly Pipe<ClipWork>? _clips;
     private readonly Pipe<IReadOnlyList<ClipWork>>? _batches;
     private readonly Pipe<TrackedBatch>? _tracked;
-    private readonly Pipe<ReadyClip>? _ready;
+    private readonly Pipe<StreamEntry>? _ready;
+    private readonly PlanOrder? _order;
     private readonly Pipe<ReadyClip>? _train;
     private readonly List<IPipe> _pipes = [];
 
@@ -64,7 +68,14 @@ public sealed class StreamingGraph
 
         if (session is not null)
         {
-            if (g.StreamToTrainer) _ready = Add(new Pipe<ReadyClip>(stats, "sample+write→shuffle", clips, frameBytes / 8, writers: g.Mode == RunMode.Train ? 1 : 2));
+            if (g.StreamToTrainer)
+            {
+                _ready = Add(new Pipe<StreamEntry>(stats, "sample+write→shuffle", clips, frameBytes / 8, writers: g.Mode == RunMode.Train ? 1 : 2));
+                // Room for the videos decode works on and enough after them to fill the clip buffers while one waits.
+                int perVideo = Math.Max(1, g.Options.Clips.ClipsPerVideo);
+                _order = new PlanOrder(workers + 1 + (clips + perVideo - 1) / perVideo);
+            }
+
             _train = Add(new Pipe<ReadyClip>(stats, "shuffle+replay→train", clips, frameBytes / 8, writers: g.StreamToTrainer ? 2 : 1));
         }
     }
@@ -81,14 +92,16 @@ public sealed class StreamingGraph
     /// <summary>Runs <paramref name="videos"/> through the graph until done, stopped (<paramref name="stopping"/>) or aborted (<paramref name="abort"/>, or a stage failing).</summary>
     public async Task<GraphOutcome> RunAsync(IReadOnlyList<VideoWork> videos, CancellationTokenSource stopping, CancellationToken abort)
     {
+        videos = [.. videos.Select((v, i) => v with { Order = i })];
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(abort);
         CancellationToken ct = failed.Token;
         PipelineStats stats = _g.Stats;
         var decode = new DecodeStep(_g, _decoded, stopping.Token);
         var sample = new SampleStep(_g, _clips, _ready);
-        var batch = new BatchStep(_batches!, _g.Options.Tracker.BatchSize);
+        var batch = new BatchStep(_batches!, _g.Options.Tracker.BatchSize, _order is null ? null : _clips);
         var write = new WriteStep(_g, _ready);
-        var shuffle = new ShuffleStep(_train!, _g.Options.Trainer.ShuffleClips, _g.Options.Trainer.Seed);
+        using PlanOrder? order = _order;
+        var shuffle = order is null ? null : new ShuffleStep(_train!, order, _g.Options.Trainer.ShuffleClips, _g.Options.Trainer.Seed);
         await using var track = new TrackStep(_g, _tracker, _tracked!);
         var tasks = new List<Task>
         {
@@ -96,7 +109,7 @@ public sealed class StreamingGraph
             {
                 foreach (VideoWork video in videos)
                 {
-                    if (stopping.IsCancellationRequested) break;
+                    if (stopping.IsCancellationRequested || !await EnterAsync(order, worker, stopping.Token, token).ConfigureAwait(false)) break;
                     await _videos.WriteAsync(video, 0, worker, token).ConfigureAwait(false);
                 }
             }, ct),
@@ -114,9 +127,9 @@ public sealed class StreamingGraph
 
         if (_session is not null)
         {
-            if (_ready is not null)
+            if (shuffle is not null)
             {
-                tasks.Add(streamed = Stage.Run(stats.Stage("shuffle", 1), _ready, [_train!], shuffle.RunAsync, ct, shuffle.FlushAsync));
+                tasks.Add(streamed = Stage.Run(stats.Stage("shuffle", 1), _ready!, [_train!], shuffle.RunAsync, ct, shuffle.FlushAsync));
             }
 
             // Replay decodes as decode does: on as many workers, in the seeded order all the same.
@@ -168,7 +181,7 @@ public sealed class StreamingGraph
             _g.ReleaseClaims();
             sample.Release();
             batch.Release();
-            shuffle.Release();
+            shuffle?.Release();
             foreach (IPipe pipe in _pipes) Release(pipe);
             PartsWritten = write.Parts;
             PointFrames = track.PointFrames;
@@ -184,6 +197,25 @@ public sealed class StreamingGraph
         }
 
         return new GraphOutcome(stopping.IsCancellationRequested, fault);
+    }
+
+    // Waits, as blocked time, for the plan order to make room for one more video; false when a stop came first.
+    private static async ValueTask<bool> EnterAsync(PlanOrder? order, StageWorker worker, CancellationToken stopping, CancellationToken ct)
+    {
+        if (order is null) return true;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, ct);
+        using (worker.In(WorkerState.Blocked))
+        {
+            try
+            {
+                await order.EnterAsync(either.Token).ConfigureAwait(false);
+                return true;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
     }
 
     // The trainer's work (steps, checkpoints) on its own thread when the run has one.
@@ -212,6 +244,7 @@ public sealed class StreamingGraph
             case Pipe<ClipWork> p: foreach (var item in p.Drain()) item.Dispose(); break;
             case Pipe<IReadOnlyList<ClipWork>> p: foreach (var item in p.Drain()) foreach (var clip in item) clip.Dispose(); break;
             case Pipe<TrackedBatch> p: foreach (var item in p.Drain()) item.Dispose(); break;
+            case Pipe<StreamEntry> p: foreach (var item in p.Drain()) item.Dispose(); break;
             case Pipe<ReadyClip> p: foreach (var item in p.Drain()) item.Dispose(); break;
         }
     }

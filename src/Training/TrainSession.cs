@@ -34,7 +34,7 @@ public sealed class TrainSession : IClipTrainer, IDisposable
     private readonly TrainLog _trainLog;
     private readonly List<(ReadyClip Clip, int Slot)> _batch = [];
     private readonly HashSet<string> _seen;
-    private int _epoch, _batchIndex = -1, _steppedBatch = -1, _arrivals;
+    private int _epoch, _batchIndex = -1, _steppedBatch = -1;
     private long _savedStep;
 
     public TrainSession(PipelineOptions options, ComputeDevice device, long plannedClips, RunCounters counters, Action<string> log)
@@ -98,7 +98,7 @@ public sealed class TrainSession : IClipTrainer, IDisposable
                 File.AppendAllText(CheckpointFiles.Resumes(t.CheckpointDir), string.Create(CultureInfo.InvariantCulture, $"{Position.Step},{DateTime.UtcNow:O}\n"));
         }
 
-        (_epoch, _savedStep, _arrivals) = (Position.Epoch, Position.Step, _seen.Count);
+        (_epoch, _savedStep) = (Position.Epoch, Position.Step);
         counters.StepsTotal = Settings.TotalSteps;
         _trainLog = new TrainLog(CheckpointFiles.Log(t.CheckpointDir), Position.Step);
         log(string.Create(CultureInfo.InvariantCulture,
@@ -141,7 +141,8 @@ public sealed class TrainSession : IClipTrainer, IDisposable
     /// <summary>Takes the next clip of the data order, stepping when a batch is complete.</summary>
     public void Add(ReadyClip clip)
     {
-        int slot = clip.Slot == ReadyClip.ArrivalSlot ? _arrivals++ : clip.Slot;
+        if (clip.Slot < 0) throw new ArgumentException($"clip {clip.Tracks.ClipKey} has no place in the data order (slot {clip.Slot})", nameof(clip));
+        int slot = clip.Slot;
         int batch = slot / BatchSize;
         if (clip.Epoch != _epoch || batch != _batchIndex) Step();
         while (_epoch < clip.Epoch) EndEpoch();

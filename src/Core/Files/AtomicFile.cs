@@ -59,7 +59,7 @@ public static class AtomicFile
         try
         {
             // 1 MiB: checkpoints and exported backbones are hundreds of megabytes written in small pieces.
-            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
             write(stream);
             stream.Flush(flushToDisk: true);
         }

@@ -6,9 +6,11 @@ namespace MoSiC.Stream.Graph.Batch;
 /// <summary>
 /// Gathers clips of one frame size into batches of <c>size</c> for the tracker. Clips of other sizes wait in their own
 /// group; when more than two batches' worth are held across groups (a corpus decoded at native sizes), the fullest
-/// group goes out short rather than letting the groups grow without bound.
+/// group goes out short rather than letting the groups grow without bound. Given its <c>input</c>, it also sends what
+/// it holds whenever that input is empty: the trainer's plan order may be waiting for exactly those clips, and no
+/// more may come until it gets them.
 /// </summary>
-internal sealed class BatchStep(Pipe<IReadOnlyList<ClipWork>> output, int size)
+internal sealed class BatchStep(Pipe<IReadOnlyList<ClipWork>> output, int size, Pipe<ClipWork>? input = null)
 {
     private readonly Dictionary<(int Width, int Height), List<ClipWork>> _groups = [];
     private int _held;
@@ -21,6 +23,7 @@ internal sealed class BatchStep(Pipe<IReadOnlyList<ClipWork>> output, int size)
         _held++;
         if (group.Count == size) await SendAsync(key, worker, ct).ConfigureAwait(false);
         else if (_held > 2 * size) await SendAsync(_groups.MaxBy(g => g.Value.Count).Key, worker, ct).ConfigureAwait(false);
+        else if (input is { Count: 0 }) await FlushAsync(worker, ct).ConfigureAwait(false);
     }
 
     /// <summary>Sends what is left, in short batches.</summary>

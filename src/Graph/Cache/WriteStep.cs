@@ -6,14 +6,22 @@ namespace MoSiC.Stream.Graph.Cache;
 
 /// <summary>
 /// Writes each tracked batch to the cache as one atomic part, marks its clips finished, and passes them on to the
-/// trainer with their new tracks (or releases them when nothing trains on the stream).
+/// trainer with their new tracks (or releases them when nothing trains on the stream). Clips that fail here or in the
+/// tracker go on as lost, so the trainer's plan order does not wait for them.
 /// </summary>
-internal sealed class WriteStep(GraphContext g, Pipe<ReadyClip>? ready)
+internal sealed class WriteStep(GraphContext g, Pipe<StreamEntry>? ready)
 {
     public int Parts { get; private set; }
 
     public async ValueTask RunAsync(TrackedBatch batch, StageWorker worker, CancellationToken ct)
     {
+        if (batch.IsRejected)
+        {
+            batch.Dispose();
+            await LostAsync(batch, worker, ct).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             // Each video's content sample goes with its tracks: later runs confirm hash-index hints against it.
@@ -37,6 +45,7 @@ internal sealed class WriteStep(GraphContext g, Pipe<ReadyClip>? ready)
                 g.VideoFailed(new Core.Media.FailureRecord(video.Source.Path, "write", $"cache write failed after {g.Options.Runtime.StorageRetries} retries: {e.Message}"));
 
             batch.Dispose();
+            await LostAsync(batch, worker, ct).ConfigureAwait(false);
             return;
         }
         catch
@@ -58,10 +67,10 @@ internal sealed class WriteStep(GraphContext g, Pipe<ReadyClip>? ready)
 
         for (int i = 0; i < batch.Clips.Count; i++)
         {
-            var clip = new ReadyClip(batch.Clips[i].Video.Source.Path, batch.Rows[i], batch.Clips[i].Pixels, 0, ReadyClip.ArrivalSlot);
+            var clip = StreamEntry.Of(batch.Clips[i], new ReadyClip(batch.Clips[i].Video.Source.Path, batch.Rows[i], batch.Clips[i].Pixels, 0, ReadyClip.ArrivalSlot));
             try
             {
-                await ready.WriteAsync(clip, clip.Pixels.Bytes, worker, ct).ConfigureAwait(false);
+                await ready.WriteAsync(clip, clip.Bytes, worker, ct).ConfigureAwait(false);
             }
             catch
             {
@@ -69,5 +78,11 @@ internal sealed class WriteStep(GraphContext g, Pipe<ReadyClip>? ready)
                 throw;
             }
         }
+    }
+
+    private async ValueTask LostAsync(TrackedBatch batch, StageWorker worker, CancellationToken ct)
+    {
+        if (ready is null) return;
+        foreach (ClipWork clip in batch.Clips) await ready.WriteAsync(StreamEntry.LostOf(clip), 0, worker, ct).ConfigureAwait(false);
     }
 }

@@ -9,6 +9,9 @@ internal enum ClipNeed
     /// <summary>Cached: decoded for the trainer, which gets it with its cached tracks.</summary>
     Train,
 
+    /// <summary>Cached, and trained on in this epoch before a resume: never decoded, its place in the order kept.</summary>
+    Trained,
+
     /// <summary>Not cached: decoded and tracked.</summary>
     Track,
 

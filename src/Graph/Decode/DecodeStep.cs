@@ -79,12 +79,13 @@ internal sealed class DecodeStep(GraphContext g, Pipe<DecodedWork> output, Cance
         }
 
         int toTrack = cut.Keys.Where((k, i) => cut.Needs[i] == ClipNeed.Track && sent.Contains(k)).Count();
-        int found = cut.Needs.Count(n => n is ClipNeed.Found or ClipNeed.Train);
+        int found = cut.Needs.Count(n => n is ClipNeed.Found or ClipNeed.Train or ClipNeed.Trained);
         int uncached = cut.Needs.Count(n => n == ClipNeed.Uncached);
         if (uncached > 0) Interlocked.Add(ref g.Uncached, uncached);
         if (cut.Needs.Contains(ClipNeed.Elsewhere)) note = "another run on this cache is tracking it; left to that run";
-        if (cut.Record is null && cut.Needs.All(n => n is ClipNeed.Found or ClipNeed.Train)) await RecordAsync(cut.Describe(), ct).ConfigureAwait(false);
-        await output.WriteAsync(new DecodedWork(video, null, new VideoTally(cut.Frames, cut.Plans.Count, toTrack, found, note)), 0, worker, ct).ConfigureAwait(false);
+        if (cut.Record is null && cut.Needs.All(n => n is ClipNeed.Found or ClipNeed.Train or ClipNeed.Trained)) await RecordAsync(cut.Describe(), ct).ConfigureAwait(false);
+        int[] trained = [.. Enumerable.Range(0, cut.Plans.Count).Where(i => cut.Needs[i] == ClipNeed.Trained)];
+        await output.WriteAsync(new DecodedWork(video, null, new VideoTally(cut.Frames, cut.Plans.Count, toTrack, found, note, trained)), 0, worker, ct).ConfigureAwait(false);
     }
 
     private async Task DecodeAsync(VideoCut cut, HashSet<string> sent, DecodeLimit limit, StageWorker worker, CancellationToken token, CancellationToken ct)
@@ -94,7 +95,7 @@ internal sealed class DecodeStep(GraphContext g, Pipe<DecodedWork> output, Cance
         ProbeInfo probe = cut.Probe ?? await _planner.ProbeAsync(cut.Video.Source, token).ConfigureAwait(false);
         // The plan record rides on the video's last clip to be tracked, and only once the frame count is confirmed.
         int carrier = Array.FindLast(wanted, i => cut.Needs[i] == ClipNeed.Track);
-        bool recordable = cut.Needs.All(n => n is ClipNeed.Found or ClipNeed.Train or ClipNeed.Track) && carrier >= 0 && cut.Record is null;
+        bool recordable = cut.Needs.All(n => n is ClipNeed.Found or ClipNeed.Train or ClipNeed.Trained or ClipNeed.Track) && carrier >= 0 && cut.Record is null;
         bool check = !cut.Checked;
         ClipWork? held = null;
         using var assembler = new ClipAssembler([.. wanted.Select(i => (i, cut.Plans[i]))]);

@@ -72,7 +72,7 @@ internal sealed class VideoPlanner(GraphContext g)
         bool tracks = g.Mode != RunMode.Train;
         bool claimed = tracks && (keys.All(g.IsFinished) || g.TryClaim(video.Hash));
         ClipNeed[] needs = [.. keys.Select(key => g.IsFinished(key)
-            ? g.StreamToTrainer && !g.Seen.Contains(key) ? ClipNeed.Train : ClipNeed.Found
+            ? !g.StreamToTrainer ? ClipNeed.Found : g.Seen.Contains(key) ? ClipNeed.Trained : ClipNeed.Train
             : !tracks ? ClipNeed.Uncached : claimed ? ClipNeed.Track : ClipNeed.Elsewhere)];
         return new VideoCut(video, frames, plans, keys, needs);
     }

@@ -28,9 +28,14 @@ public sealed record CorpusPlan(IReadOnlyList<VideoWork> Videos, int Listed, int
     /// <param name="readTimeout">How long identifying one video may take before it is a failure (a stalled network
     /// mount never returns from a read, and a blocked read cannot be cancelled: the run moves on without it).</param>
     /// <param name="ct">Cancels the hashing.</param>
+    /// <param name="progress">Told how far it has come every <paramref name="every"/> (big corpora take minutes to hash).</param>
+    /// <param name="every">How often to tell <paramref name="progress"/>; <see cref="HashingProgress.Every"/> unless given.</param>
     public static async Task<CorpusPlan> BuildAsync(IReadOnlyList<VideoSource> listing, HashIndex hashes, ShardSpec shard, Func<string, string?> recorded,
-        TimeSpan readTimeout, CancellationToken ct)
+        TimeSpan readTimeout, CancellationToken ct, Action<HashingProgress>? progress = null, TimeSpan? every = null)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan reported = TimeSpan.Zero;
+        int done = 0;
         var videos = new List<VideoWork>();
         var failures = new List<FailureRecord>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -38,6 +43,13 @@ public sealed record CorpusPlan(IReadOnlyList<VideoWork> Videos, int Listed, int
         int otherShards = 0, duplicates = 0;
         foreach (VideoSource video in listing)
         {
+            if (progress is not null && clock.Elapsed - reported >= (every ?? HashingProgress.Every))
+            {
+                reported = clock.Elapsed;
+                progress(new HashingProgress(done, listing.Count, hashes.BytesHashed, reported));
+            }
+
+            done++;
             string hash;
             string? sample;
             try

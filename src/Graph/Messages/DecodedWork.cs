@@ -18,4 +18,5 @@ internal sealed record DecodedWork(VideoWork Video, ClipWork? Clip, VideoTally? 
 /// <param name="ToTrack">Clips sent to the tracker.</param>
 /// <param name="Cached">Clips found in the cache.</param>
 /// <param name="Note">Anything the log should say about it (re-planned, left to another run), or null.</param>
-internal sealed record VideoTally(int Frames, int Clips, int ToTrack, int Cached, string? Note);
+/// <param name="Trained">Clips (their plan indices) the trainer took before a resume: not decoded, their places kept.</param>
+internal sealed record VideoTally(int Frames, int Clips, int ToTrack, int Cached, string? Note, IReadOnlyList<int> Trained);

@@ -4,7 +4,8 @@ namespace MoSiC.Stream.Graph.Messages;
 
 /// <summary>
 /// A clip with its tracks, ready for the trainer. <see cref="Epoch"/> and <see cref="Slot"/> place it in the data
-/// order: the streamed first epoch leaves the slot to the trainer (arrival order), later epochs replay a seeded order.
+/// order: the shuffle gives the streamed first epoch's slots (<see cref="ArrivalSlot"/> until then), later epochs
+/// replay a seeded order.
 /// </summary>
 public sealed record ReadyClip(string VideoPath, CachedClip Tracks, ClipPixels Pixels, int Epoch, int Slot) : IDisposable
 {

@@ -9,9 +9,11 @@ namespace MoSiC.Stream.Graph.Sample;
 /// Routes the clips decode cut: a clip to track goes to the tracker; a cached clip goes to the trainer with its cached
 /// tracks (read once per video), or to the tracker when its part turns out unreadable. A video's tally, after its
 /// last clip, closes it: counted, logged, the failure streak reset. Several decode workers interleave their videos'
-/// pieces, so what is kept per video (its cached tracks) is kept for the videos in flight only.
+/// pieces, so what is kept per video (its cached tracks) is kept for the videos in flight only. When a trainer reads
+/// the stream, each video ends with the places of its clips trained before a resume and a count of its entries, so
+/// the plan order knows when it has them all.
 /// </summary>
-internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<ReadyClip>? hits)
+internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<StreamEntry>? hits)
 {
     private readonly Dictionary<string, InFlight> _videos = new(StringComparer.Ordinal);
 
@@ -22,13 +24,15 @@ internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<Re
         {
             _videos.Remove(work.Video.Hash);
             Close(work.Video, tally, video.Retracked);
+            await EndAsync(work.Video, video.Sent, tally.Trained, worker, ct).ConfigureAwait(false);
             return;
         }
 
         if (work.Clip is null)
         {
-            // The video failed after some of its clips went on: nothing more will come for it.
+            // The video failed (perhaps after some of its clips went on): nothing more will come for it.
             _videos.Remove(work.Video.Hash);
+            await EndAsync(work.Video, video.Sent, [], worker, ct).ConfigureAwait(false);
             return;
         }
 
@@ -38,8 +42,9 @@ internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<Re
             video.Tracks ??= await CachedAsync(work.Video.Hash, ct).ConfigureAwait(false);
             if (video.Tracks.TryGetValue(clip.Key, out CachedClip? tracks))
             {
-                var ready = new ReadyClip(work.Video.Source.Path, tracks, clip.Pixels, 0, ReadyClip.ArrivalSlot);
-                await hits!.WriteOwnedAsync(ready, ready.Pixels.Bytes, worker, ct).ConfigureAwait(false);
+                var ready = StreamEntry.Of(clip, new ReadyClip(work.Video.Source.Path, tracks, clip.Pixels, 0, ReadyClip.ArrivalSlot));
+                video.Sent++;
+                await hits!.WriteOwnedAsync(ready, ready.Bytes, worker, ct).ConfigureAwait(false);
                 return;
             }
 
@@ -55,11 +60,20 @@ internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<Re
             clip = clip with { Cached = false };
         }
 
+        video.Sent++;
         await misses!.WriteOwnedAsync(clip, clip.Pixels.Bytes, worker, ct).ConfigureAwait(false);
     }
 
     /// <summary>Drops what is kept for videos whose tally never came (a failed or stopped run).</summary>
     public void Release() => _videos.Clear();
+
+    // Tracked clips come back through write, as clips or as lost: the count covers them too.
+    private async ValueTask EndAsync(VideoWork video, int sent, IReadOnlyList<int> trained, StageWorker worker, CancellationToken ct)
+    {
+        if (hits is null) return;
+        foreach (int clip in trained) await hits.WriteAsync(new StreamEntry(video.Order, clip, StreamEntryKind.Trained), 0, worker, ct).ConfigureAwait(false);
+        await hits.WriteAsync(new StreamEntry(video.Order, -1, StreamEntryKind.VideoEnd, Count: sent + trained.Count), 0, worker, ct).ConfigureAwait(false);
+    }
 
     private void Close(VideoWork video, VideoTally tally, int retracked)
     {
@@ -76,6 +90,9 @@ internal sealed class SampleStep(GraphContext g, Pipe<ClipWork>? misses, Pipe<Re
         public Dictionary<string, CachedClip>? Tracks { get; set; }
 
         public int Retracked { get; set; }
+
+        /// <summary>Entries sent on: cache hits to the trainer, clips to the tracker.</summary>
+        public int Sent { get; set; }
     }
 
     // A read that still fails after the retries leaves the clips out of the dictionary: they are tracked again.

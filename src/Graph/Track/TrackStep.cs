@@ -9,8 +9,8 @@ namespace MoSiC.Stream.Graph.Track;
 
 /// <summary>
 /// Tracks batches of clips. The tracker is built at the first batch, so a run whose clips are all cached never loads
-/// it (nor OpenCV, nor CoTracker weights). A batch the tracker rejects as bad input fails its videos; any other error
-/// is the tracker's machinery failing and stops the run.
+/// it (nor OpenCV, nor CoTracker weights). A batch the tracker rejects as bad input fails its videos (and goes on, marked
+/// rejected, so write can tell the trainer's order); any other error is the tracker's machinery failing and stops the run.
 /// </summary>
 internal sealed class TrackStep(GraphContext g, Func<IPointTracker> create, Pipe<TrackedBatch> output) : IAsyncDisposable
 {
@@ -34,7 +34,8 @@ internal sealed class TrackStep(GraphContext g, Func<IPointTracker> create, Pipe
         {
             foreach (var video in clips.Select(c => c.Video).Distinct()) g.VideoFailed(new FailureRecord(video.Source.Path, "track", e.Message));
 
-            foreach (ClipWork clip in clips) clip.Dispose();
+            var rejected = TrackedBatch.Rejected(clips);
+            await output.WriteOwnedAsync(rejected, rejected.Bytes, worker, ct).ConfigureAwait(false);
             return;
         }
 

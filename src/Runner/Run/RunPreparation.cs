@@ -65,7 +65,8 @@ internal static class RunPreparation
         QuerySpec queries = QuerySpec.Grid(options.Tracker.Grid);
         TrackSet set = TrackSets.For(options, run.Identity, queries);
         IReadOnlyDictionary<string, string?> samples = cache.RecordedSamples();
-        CorpusPlan plan = await CorpusPlan.BuildAsync(listing.Videos, hashes, request.Shard, h => samples.GetValueOrDefault(h), TimeSpan.FromSeconds(options.Decode.StallTimeoutSeconds), ct).ConfigureAwait(false);
+        CorpusPlan plan = await CorpusPlan.BuildAsync(listing.Videos, hashes, request.Shard, h => samples.GetValueOrDefault(h), TimeSpan.FromSeconds(options.Decode.StallTimeoutSeconds), ct,
+            p => log.Write(p.ToString())).ConfigureAwait(false);
         IReadOnlyDictionary<string, string> finished = cache.FinishedClipVideos(set);
         var planned = plan.Videos.Select(v => v.Hash).ToHashSet(StringComparer.Ordinal);
         int cachedOfCorpus = finished.Values.Count(planned.Contains);

@@ -25,11 +25,15 @@ public sealed class HashIndex
     private readonly string _path;
     private readonly ConcurrentDictionary<string, Entry> _entries;
     private int _hashed, _confirmed, _corrected;
+    private long _bytesHashed;
 
     private HashIndex(string path, ConcurrentDictionary<string, Entry> entries, string? problem) => (_path, _entries, Problem) = (path, entries, problem);
 
     /// <summary>Videos hashed from their bytes by this instance (the rest came from the index).</summary>
     public int Hashed => _hashed;
+
+    /// <summary>Bytes read by the full hashes so far.</summary>
+    public long BytesHashed => Interlocked.Read(ref _bytesHashed);
 
     /// <summary>Hints confirmed by their sample.</summary>
     public int Confirmed => _confirmed;
@@ -117,6 +121,7 @@ public sealed class HashIndex
         string hash = await ContentHash.ComputeAsync(source, ct).ConfigureAwait(false);
         _entries[source.Path] = new Entry(bytes, modified, files, hash);
         Interlocked.Increment(ref _hashed);
+        Interlocked.Add(ref _bytesHashed, bytes);
         return hash;
     }
 

@@ -51,7 +51,7 @@ internal sealed class GraphHarness : IDisposable
     }
 
     /// <summary>Builds the graph of <paramref name="mode"/> over the corpus; <see cref="Built.RunAsync"/> runs it.</summary>
-    public async Task<Built> BuildAsync(RunMode mode, IClipTrainer? trainer, ShardSpec? shard = null, IStorageFaults? faults = null)
+    public async Task<Built> BuildAsync(RunMode mode, IClipTrainer? trainer, ShardSpec? shard = null, IStorageFaults? faults = null, IReadOnlySet<string>? seen = null)
     {
         var stats = new PipelineStats();
         var listing = CorpusDiscovery.Discover(Options.Corpus, Options.Corpus.ResolvedRoot);
@@ -64,6 +64,7 @@ internal sealed class GraphHarness : IDisposable
         var g = new GraphContext(Options, mode, cache, set, queries, cache.FinishedClipVideos(set), stats, failures, Log.Enqueue)
         {
             StreamToTrainer = trainer is not null,
+            Seen = seen ?? new HashSet<string>(),
         };
         var graph = new StreamingGraph(g, trainer, () => TrackerFactory.Create(Options.Tracker, 1), () => ReplayClips(cache, set, plan));
         return new Built(graph, g, plan, set, cache);

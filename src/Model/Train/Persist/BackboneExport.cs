@@ -20,7 +20,7 @@ public static class BackboneExport
         return model.named_parameters().Select(p => (p.name, p.parameter.detach().cpu().to(ScalarType.Float32).contiguous())).ToList();
     }
 
-    /// <summary>Writes a <c>torch.save</c>-compatible zip (loads with <c>torch.load</c> as a plain state dict), atomically.</summary>
+    /// <summary>Writes a <c>torch.save</c>-compatible zip (loads with <c>torch.load</c> as a plain state dict), atomically; the same weights give the same bytes.</summary>
     /// <param name="model">Backbone to export.</param>
     /// <param name="path">Target file.</param>
     public static void WritePth(DinoVisionTransformer model, string path)
@@ -30,7 +30,11 @@ public static class BackboneExport
         {
             var dict = new Dictionary<string, Tensor>(StringComparer.Ordinal);
             foreach (var (name, tensor) in tensors) dict[name] = tensor;
-            AtomicFile.Write(path, stream => PyTorchPickler.PickleStateDict(stream, dict, leaveOpen: true));
+            AtomicFile.Write(path, stream =>
+            {
+                PyTorchPickler.PickleStateDict(stream, dict, leaveOpen: true);
+                ZipTimes.Clear(stream);
+            });
         }
         finally
         {

@@ -44,6 +44,19 @@ public sealed class BackboneExportTests : IDisposable
             Assert.True(TrainKit.Same(a, b), $"{name} differs after the round trip");
     }
 
+    [Fact]
+    public void The_same_weights_export_to_the_same_pth_bytes_at_another_time()
+    {
+        using var model = new DinoVisionTransformer(TrainKit.Small);
+        BackboneExport.WritePth(model, _dir.File("a.pth"));
+        // Zip entry times have a 2 s resolution: a later second is a later stamp.
+        Thread.Sleep(2100);
+        BackboneExport.WritePth(model, _dir.File("b.pth"));
+        Assert.Equal(File.ReadAllBytes(_dir.File("a.pth")), File.ReadAllBytes(_dir.File("b.pth")));
+        using var zip = System.IO.Compression.ZipFile.OpenRead(_dir.File("a.pth"));
+        Assert.All(zip.Entries, e => Assert.Equal(new DateTime(1980, 1, 1), e.LastWriteTime.DateTime));
+    }
+
     [Trait(TestSpeed.Trait, TestSpeed.Heavy)]
     [SkippableFact]
     public void Python_torch_loads_the_pth_export()

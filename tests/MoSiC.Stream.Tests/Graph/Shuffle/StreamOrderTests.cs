@@ -1,0 +1,65 @@
+using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Graph.Plumbing;
+using MoSiC.Stream.Tests.Support;
+
+namespace MoSiC.Stream.Tests.Graph.Shuffle;
+
+/// <summary>
+/// The streamed epoch's data order is a function of the pipeline and the corpus alone: the trainer gets the same
+/// clips in the same slots whatever the cache already held, however many decode workers interleave, and, after a
+/// resume, exactly the rest of that order.
+/// </summary>
+[Trait(TestSpeed.Trait, TestSpeed.Heavy)]
+public sealed class StreamOrderTests : IDisposable
+{
+    private readonly GraphHarness _h = new();
+
+    public void Dispose() => _h.Dispose();
+
+    private async Task<IReadOnlyList<(int Epoch, int Slot, string Key)>> RunAsync(string cache, int decodeWorkers, int trackBatch, IReadOnlySet<string>? seen = null)
+    {
+        PipelineOptions o = _h.Options;
+        _h.Options = o with
+        {
+            Cache = new CacheOptions { Dir = _h.File(cache) },
+            Tracker = o.Tracker with { BatchSize = trackBatch },
+            Runtime = o.Runtime with { Threads = o.Runtime.Threads with { DecodeWorkers = decodeWorkers } },
+        };
+        try
+        {
+            var trainer = new RecordingTrainer();
+            var built = await _h.BuildAsync(RunMode.Run, trainer, seen: seen);
+            Assert.Null((await built.RunAsync().WaitAsync(TimeSpan.FromMinutes(3))).Fault);
+            Assert.True(trainer.Ended);
+            return trainer.Order;
+        }
+        finally
+        {
+            _h.Options = o;
+        }
+    }
+
+    [Fact]
+    public async Task The_trainer_sees_the_same_order_whatever_was_cached_and_however_decode_interleaves()
+    {
+        _h.Videos(6);
+        _h.Options = _h.Options with { Trainer = _h.Options.Trainer with { ShuffleClips = 4 } };
+        var clean = await RunAsync("cache-a", decodeWorkers: 1, trackBatch: 2);
+        Assert.Equal(12, clean.Count);
+        Assert.Equal(Enumerable.Range(0, 12), clean.Select(c => c.Slot));
+
+        // The same cache again: every clip a hit, none tracked, on two decode workers.
+        Assert.Equal(clean, await RunAsync("cache-a", decodeWorkers: 2, trackBatch: 2));
+
+        // A cache holding some videos only: hits overtake the tracked clips unless the order puts them back.
+        PipelineOptions o = _h.Options;
+        _h.Options = o with { Corpus = o.Corpus with { Include = ["v001.mp4", "v004.mp4"] }, Cache = new CacheOptions { Dir = _h.File("cache-b") } };
+        Assert.Null((await (await _h.BuildAsync(RunMode.Track, null)).RunAsync()).Fault);
+        _h.Options = o;
+        Assert.Equal(clean, await RunAsync("cache-b", decodeWorkers: 2, trackBatch: 3));
+
+        // Resumed after the first five slots were trained: those keep their places and the rest follow as before.
+        var seen = clean.Take(5).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(clean.Skip(5), await RunAsync("cache-a", decodeWorkers: 2, trackBatch: 2, seen: seen));
+    }
+}
