@@ -135,24 +135,30 @@ public sealed class StreamingGraph
             // Replay decodes as decode does: on as many workers, in the seeded order all the same.
             int replayWorkers = _g.Options.Runtime.Threads.DecodeWorkers;
             var replayStats = stats.Stage("replay", replayWorkers);
+            // Train mode starts from a cache that holds every clip: later epochs can load their first clips during the stream.
+            bool ahead = _g.Mode == RunMode.Train;
             tasks.Add(Stage.Source(replayStats, [_train!], async (worker, token) =>
             {
                 StageWorker[] workers = [worker, .. Enumerable.Range(1, replayWorkers - 1).Select(_ => new StageWorker(replayStats))];
-                // Later epochs need the whole stream cached first: they replay every clip of it. Until then replay starves.
-                foreach (StageWorker w in workers) w.Clock.Enter(WorkerState.Starved);
-                try
+                if (!ahead)
                 {
-                    await streamed.ConfigureAwait(false);
-                }
-                finally
-                {
-                    foreach (StageWorker w in workers) w.Clock.Enter(WorkerState.Idle);
+                    // Later epochs need the whole stream cached first: they replay every clip of it. Until then replay starves.
+                    foreach (StageWorker w in workers) w.Clock.Enter(WorkerState.Starved);
+                    try
+                    {
+                        await streamed.ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        foreach (StageWorker w in workers) w.Clock.Enter(WorkerState.Idle);
+                    }
                 }
 
                 if (stopping.IsCancellationRequested) return;
                 var (epoch, slot) = ReplayStart();
                 var replay = new ReplayStep(_g, _train!, _replayClips(), _g.Options.Trainer.Seed, stopping.Token);
-                await replay.RunAsync(epoch, slot, _g.Options.Trainer.Epochs, workers, new StageWorker(replayStats, counted: false), token).ConfigureAwait(false);
+                await replay.RunAsync(epoch, slot, _g.Options.Trainer.Epochs, workers, new StageWorker(replayStats, counted: false), token,
+                    ahead ? streamed : null).ConfigureAwait(false);
             }, ct));
             tasks.Add(Stage.Run(stats.Stage("train", 1), _train!, [], async (clip, _, token) =>
             {

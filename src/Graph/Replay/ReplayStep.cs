@@ -32,9 +32,11 @@ internal sealed class ReplayStep(GraphContext g, Pipe<ReadyClip> output, IReadOn
     /// <summary>
     /// Replays every epoch from <paramref name="startEpoch"/>, loading on <paramref name="workers"/> at once;
     /// <paramref name="writer"/> hands the ordered clips on. A loader is busy while it loads; between loads it waits for
-    /// the block to take more, which it does once the trainer makes room: its blocked time.
+    /// the block to take more, which it does once the trainer makes room: its blocked time. With <paramref name="after"/>
+    /// (the streamed epoch, when the clips to replay are known before it ends), the first clips load at once and go on
+    /// only when it is done, so the trainer does not wait for them at the turn of the epoch.
     /// </summary>
-    public async Task RunAsync(int startEpoch, int startSlot, int epochs, IReadOnlyList<StageWorker> workers, StageWorker writer, CancellationToken ct)
+    public async Task RunAsync(int startEpoch, int startSlot, int epochs, IReadOnlyList<StageWorker> workers, StageWorker writer, CancellationToken ct, Task? after = null)
     {
         var idle = new System.Collections.Concurrent.ConcurrentQueue<StageWorker>(workers);
         foreach (StageWorker worker in workers) worker.Clock.Enter(WorkerState.Blocked);
@@ -68,6 +70,13 @@ internal sealed class ReplayStep(GraphContext g, Pipe<ReadyClip> output, IReadOn
         {
             while (await load.OutputAvailableAsync(ct).ConfigureAwait(false))
             {
+                if (after is not null)
+                {
+                    await after.WaitAsync(ct).ConfigureAwait(false);
+                    after = null;
+                    if (stopping.IsCancellationRequested) return;
+                }
+
                 while (load.TryReceive(out ReadyClip? ready))
                 {
                     if (ready is not null) await output.WriteOwnedAsync(ready, ready.Pixels.Bytes, writer, ct).ConfigureAwait(false);

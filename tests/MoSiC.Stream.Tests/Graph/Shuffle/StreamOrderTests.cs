@@ -1,4 +1,6 @@
 using MoSiC.Stream.Core.Options;
+using MoSiC.Stream.Graph;
+using MoSiC.Stream.Graph.Metrics;
 using MoSiC.Stream.Graph.Plumbing;
 using MoSiC.Stream.Tests.Support;
 
@@ -61,5 +63,29 @@ public sealed class StreamOrderTests : IDisposable
         // Resumed after the first five slots were trained: those keep their places and the rest follow as before.
         var seen = clean.Take(5).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
         Assert.Equal(clean.Skip(5), await RunAsync("cache-a", decodeWorkers: 2, trackBatch: 2, seen: seen));
+    }
+
+    [Fact]
+    public async Task Train_mode_loads_the_next_epoch_ahead_yet_hands_it_on_only_after_the_streamed_one()
+    {
+        _h.Videos(4);
+        Assert.Null((await (await _h.BuildAsync(RunMode.Track, null)).RunAsync()).Fault);
+        _h.Options = _h.Options with { Trainer = _h.Options.Trainer with { Epochs = 3 } };
+        using var gate = new SemaphoreSlim(0);
+        var trainer = new RecordingTrainer(gate);
+        var built = await _h.BuildAsync(RunMode.Train, trainer);
+        Task<GraphOutcome> run = built.RunAsync();
+
+        // The trainer holds the first clip: the stream cannot end, and replay still loads its first clips.
+        StageSnapshot Replay() => built.Context.Stats.Stages.Single(s => s.Name == "replay").Snapshot();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Replay().BusySeconds == 0 && waited.Elapsed < TimeSpan.FromMinutes(2)) await Task.Delay(50);
+        Assert.True(Replay().BusySeconds > 0, "replay loaded nothing while the streamed epoch was in progress");
+        gate.Release(1000);
+        Assert.Null((await run.WaitAsync(TimeSpan.FromMinutes(3))).Fault);
+
+        var order = trainer.Order;
+        Assert.Equal(24, order.Count);
+        Assert.Equal(Enumerable.Range(0, 3).SelectMany(e => Enumerable.Range(0, 8).Select(slot => (e, slot))), order.Select(o => (o.Epoch, o.Slot)));
     }
 }

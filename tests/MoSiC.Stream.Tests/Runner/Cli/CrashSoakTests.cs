@@ -136,8 +136,10 @@ public sealed class CrashSoakTests(ITestOutputHelper output) : IDisposable
             }
             else
             {
-                // Anywhere in the first half of an uninterrupted run's time: start-up, hashing, decode, tracking, steps.
-                run.WaitFor(() => false, TimeSpan.FromMilliseconds(random.Next(200, Math.Max(300, (int)(cleanTime.TotalMilliseconds / 2)))));
+                // Anywhere in the first half of what an uninterrupted run would still take (its time, scaled by the steps
+                // left): start-up, hashing, decode, tracking, steps, checkpoint writes.
+                double left = cleanTime.TotalMilliseconds * (Steps - Math.Min(Steps, LoggedSteps())) / Steps;
+                run.WaitFor(() => false, TimeSpan.FromMilliseconds(random.Next(200, Math.Max(300, (int)(left / 2)))));
             }
 
             run.Signal("KILL");
@@ -172,17 +174,20 @@ public sealed class CrashSoakTests(ITestOutputHelper output) : IDisposable
     {
         long entries = Directory.Exists(_dir.File("cache/_manifest")) ? Directory.GetFiles(_dir.File("cache/_manifest")).Length : 0;
         long checkpoints = Directory.Exists(_dir.File("ckpt")) ? Directory.GetFiles(_dir.File("ckpt"), "*.ckpt.safetensors").Length : 0;
-        long lines = 0;
+        return entries * 1_000_000 + checkpoints * 1_000 + LoggedSteps() + 1;
+    }
+
+    // Lines of the train log after its header (steps a resume may still take back).
+    private int LoggedSteps()
+    {
         try
         {
-            if (File.Exists(_dir.File("ckpt/train-log.csv"))) lines = File.ReadLines(_dir.File("ckpt/train-log.csv")).Count();
+            return File.Exists(_dir.File("ckpt/train-log.csv")) ? Math.Max(0, File.ReadLines(_dir.File("ckpt/train-log.csv")).Count() - 1) : 0;
         }
         catch (IOException)
         {
-            // Being rewritten.
+            return 0; // Being rewritten.
         }
-
-        return entries * 1_000_000 + checkpoints * 1_000 + lines;
     }
 
     private Dictionary<string, CachedClip> ReadAll(string cacheDir)
