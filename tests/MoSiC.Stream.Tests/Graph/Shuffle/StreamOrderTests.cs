@@ -2,6 +2,7 @@ using MoSiC.Stream.Core.Options;
 using MoSiC.Stream.Graph;
 using MoSiC.Stream.Graph.Metrics;
 using MoSiC.Stream.Graph.Plumbing;
+using MoSiC.Stream.Stages.Track;
 using MoSiC.Stream.Tests.Support;
 
 namespace MoSiC.Stream.Tests.Graph.Shuffle;
@@ -87,5 +88,38 @@ public sealed class StreamOrderTests : IDisposable
         var order = trainer.Order;
         Assert.Equal(24, order.Count);
         Assert.Equal(Enumerable.Range(0, 3).SelectMany(e => Enumerable.Range(0, 8).Select(slot => (e, slot))), order.Select(o => (o.Epoch, o.Slot)));
+    }
+
+    [Fact]
+    public async Task Clips_the_tracker_rejects_are_lost_to_the_order_and_the_rest_still_reach_the_trainer_in_order()
+    {
+        _h.Videos(5);
+        var trainer = new RecordingTrainer();
+        var built = await _h.BuildAsync(RunMode.Run, trainer);
+        // The tracker rejects any batch holding a clip of v002: without lost entries, the order would wait for them forever.
+        var graph = new StreamingGraph(built.Context, trainer, () => new Rejecting(TrackerFactory.Create(_h.Options.Tracker, 1), "v002.mp4"), () => []);
+        GraphOutcome outcome = await graph.RunAsync(built.Plan.Videos, new CancellationTokenSource(), default).WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.Null(outcome.Fault);
+        Assert.True(trainer.Ended);
+        Assert.Contains(built.Context.Failures.Records, f => f.Path.EndsWith("v002.mp4", StringComparison.Ordinal) && f.Stage == "track");
+        // Every clip of the other videos that was not in a rejected batch trains, in consecutive slots.
+        var cached = built.Cache.FinishedClipVideos(built.Set);
+        string rejected = built.Plan.Videos.Single(v => v.Source.Path.EndsWith("v002.mp4", StringComparison.Ordinal)).Hash;
+        Assert.DoesNotContain(rejected, cached.Values);
+        Assert.Equal(cached.Keys.Order(StringComparer.Ordinal), trainer.Keys.Order(StringComparer.Ordinal));
+        Assert.InRange(trainer.Order.Count, 6, 8);
+        Assert.Equal(Enumerable.Range(0, trainer.Order.Count), trainer.Order.Select(o => o.Slot));
+    }
+
+    private sealed class Rejecting(IPointTracker inner, string video) : IPointTracker
+    {
+        public TrackerIdentity Identity => inner.Identity;
+
+        public ValueTask<TrackResult> TrackAsync(ClipBatch batch, QuerySpec queries, CancellationToken ct) =>
+            batch.Clips.Any(c => c.Origin?.VideoPath.EndsWith(video, StringComparison.Ordinal) == true)
+                ? throw new InvalidDataException($"{video}: rejected by the test")
+                : inner.TrackAsync(batch, queries, ct);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
