@@ -98,7 +98,7 @@ public sealed class StreamingGraph
         PipelineStats stats = _g.Stats;
         var decode = new DecodeStep(_g, _decoded, stopping.Token);
         var sample = new SampleStep(_g, _clips, _ready);
-        var batch = new BatchStep(_batches!, _g.Options.Tracker.BatchSize, _order is null ? null : _clips);
+        var batch = new BatchStep(_batches!, _g.Options.Tracker.BatchSize, _order is null ? null : () => _order.Full);
         var write = new WriteStep(_g, _ready);
         using PlanOrder? order = _order;
         var shuffle = order is null ? null : new ShuffleStep(_train!, order, _g.Options.Trainer.ShuffleClips, _g.Options.Trainer.Seed);
@@ -120,7 +120,7 @@ public sealed class StreamingGraph
         Task streamed = tasks[^1];
         if (_clips is not null)
         {
-            tasks.Add(Stage.Run(stats.Stage("batch", 1), _clips, [_batches!], batch.RunAsync, ct, batch.FlushAsync));
+            tasks.Add(Stage.Source(stats.Stage("batch", 1), [_batches!], (worker, token) => batch.RunAsync(_clips, worker, token), ct));
             tasks.Add(Stage.Run(stats.Stage("track", 1), _batches!, [_tracked!], track.RunAsync, ct));
             tasks.Add(streamed = Stage.Run(stats.Stage("write", 1), _tracked!, Outputs(_ready), write.RunAsync, ct));
         }

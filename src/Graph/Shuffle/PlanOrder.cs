@@ -12,13 +12,25 @@ internal sealed class PlanOrder(int window) : IDisposable
 {
     private readonly SemaphoreSlim _room = new(window);
     private readonly Dictionary<int, Held> _videos = [];
+    private TaskCompletionSource _full = NewFull();
     private int _next;
 
     /// <summary>The number of videos let in and not yet released.</summary>
     public int Window { get; } = window;
 
+    /// <summary>Completes while discover waits for room: nothing more enters until the order releases a video.</summary>
+    public Task Full => Volatile.Read(ref _full).Task;
+
     /// <summary>Waits until one more video may enter the graph.</summary>
-    public Task EnterAsync(CancellationToken ct) => _room.WaitAsync(ct);
+    public async Task EnterAsync(CancellationToken ct)
+    {
+        if (_room.Wait(0)) return;
+        Volatile.Read(ref _full).TrySetResult();
+        await _room.WaitAsync(ct).ConfigureAwait(false);
+        Volatile.Write(ref _full, NewFull());
+    }
+
+    private static TaskCompletionSource NewFull() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Takes <paramref name="entry"/>; returns the entries now due (clips and trained places), in plan order.</summary>
     public IReadOnlyList<StreamEntry> Add(StreamEntry entry)
