@@ -34,7 +34,9 @@ public static class MosicCli
 
     /// <summary>
     /// Parses <paramref name="args"/> and runs the command. A command line that does not parse prints one line and
-    /// returns <see cref="ExitCodes.Usage"/>; the global output options are applied before the command starts.
+    /// returns <see cref="ExitCodes.Usage"/>; the global output options are applied before the command starts; an
+    /// exception no command expected prints one line (its stack trace with <c>--verbose</c>) and returns
+    /// <see cref="ExitCodes.Failed"/>.
     /// </summary>
     public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration configuration)
     {
@@ -47,6 +49,16 @@ public static class MosicCli
 
         CliOutput.Verbosity = parsed.GetValue<bool>("--quiet") ? Verbosity.Quiet : parsed.GetValue<bool>("--verbose") ? Verbosity.Verbose : Verbosity.Normal;
         CliOutput.NoProgress = parsed.GetValue<bool>("--no-progress") || CliOutput.Quiet;
-        return await parsed.InvokeAsync(configuration).ConfigureAwait(false);
+        // System.CommandLine's own handler prints every exception with its stack trace: ours prints one line.
+        configuration.EnableDefaultExceptionHandler = false;
+        try
+        {
+            return await parsed.InvokeAsync(configuration).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            configuration.Error.WriteLine(InternalErrors.Describe(e, CliOutput.Verbose));
+            return ExitCodes.Failed;
+        }
     }
 }

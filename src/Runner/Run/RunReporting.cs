@@ -45,7 +45,7 @@ internal static class RunReporting
         bool aborted = interrupts.Abort.IsCancellationRequested && executed.Outcome.Fault is OperationCanceledException;
         int code = aborted ? ExitCodes.Interrupted : ExitCode(run, executed, counts);
         string? reason = aborted ? $"{interrupts.Reason}, then aborted by a second signal; finished work is kept, rerun the same command to resume"
-            : executed.Outcome.Fault is { } fault ? $"stopped by a failing stage: {fault.GetType().Name}: {fault.Message}"
+            : executed.Outcome.Fault is { } fault ? InternalErrors.Stage(fault, CliOutput.Verbose)
             : executed.Failures.Tripped ?? (executed.Outcome.Stopped ? $"{interrupts.Reason}; finished work is kept, rerun the same command to resume" : null);
         if (reason is not null) Console.Error.WriteLine(reason);
 
