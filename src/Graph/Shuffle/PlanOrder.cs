@@ -15,9 +15,6 @@ internal sealed class PlanOrder(int window) : IDisposable
     private TaskCompletionSource _full = NewFull();
     private int _next;
 
-    /// <summary>The number of videos let in and not yet released.</summary>
-    public int Window { get; } = window;
-
     /// <summary>Completes while discover waits for room: nothing more enters until the order releases a video.</summary>
     public Task Full => Volatile.Read(ref _full).Task;
 
@@ -29,8 +26,6 @@ internal sealed class PlanOrder(int window) : IDisposable
         await _room.WaitAsync(ct).ConfigureAwait(false);
         Volatile.Write(ref _full, NewFull());
     }
-
-    private static TaskCompletionSource NewFull() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Takes <paramref name="entry"/>; returns the entries now due (clips and trained places), in plan order.</summary>
     public IReadOnlyList<StreamEntry> Add(StreamEntry entry)
@@ -65,6 +60,8 @@ internal sealed class PlanOrder(int window) : IDisposable
     }
 
     public void Dispose() => _room.Dispose();
+
+    private static TaskCompletionSource NewFull() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // OrderBy is stable: two entries of one clip index (a video planned again after some clips left) keep arrival order.
     private static IEnumerable<StreamEntry> Ordered(Held held) => held.Entries.Where(e => e.Kind != StreamEntryKind.Lost).OrderBy(e => e.Clip);
